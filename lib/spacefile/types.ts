@@ -1,0 +1,86 @@
+/**
+ * The normalised Spacefile model. Everything downstream (supervisor, router, runtime emulation)
+ * reads only these shapes, never raw YAML.
+ */
+
+export const ENGINES = [
+  'static',
+  'react',
+  'svelte',
+  'vue',
+  'next',
+  'nuxt',
+  'svelte-kit',
+  'python3.9',
+  'python3.8',
+  'nodejs16',
+  'custom',
+] as const;
+
+export type Engine = (typeof ENGINES)[number];
+
+export interface PresetEnv {
+  name: string;
+  description?: string;
+  /** Always a string in a valid Spacefile (numbers must be quoted). */
+  default?: string;
+}
+
+export interface Action {
+  id: string;
+  name: string;
+  description?: string;
+  trigger: 'schedule';
+  /** A rate (`"5 minutes"`, `"1 hour"`) or a 5-field UTC cron expression, as written. */
+  defaultInterval: string;
+  path?: string;
+}
+
+export interface Micro {
+  name: string;
+  /** `src` as written in the Spacefile. */
+  src: string;
+  /** Absolute working directory (`<root>/<src>`); set when the project root is known. */
+  dir?: string;
+  engine: Engine;
+  /** True for exactly one micro: the declared primary, or the lone micro. */
+  primary: boolean;
+  /** Normalised mount path: `/` for the primary, `/<path or name>` without trailing slash otherwise. */
+  path: string;
+  /** Directory relative to `src` holding the files to serve (static, react, vue, svelte). */
+  serve?: string;
+  commands: string[];
+  include: string[];
+  run?: string;
+  dev?: string;
+  presets: { env: PresetEnv[]; apiKeys: boolean };
+  /** `public: true`, or `public_routes: ["/*"]` spelled out. */
+  public: boolean;
+  /** Patterns relative to the micro's root; `*` matches any run of characters. */
+  publicRoutes: string[];
+  actions: Action[];
+  provideActions: boolean;
+}
+
+export interface Spacefile {
+  v: 0;
+  micros: Micro[];
+  icon?: string;
+  appName?: string;
+  autoPwa: boolean;
+  /** Absolute project root (directory of the Spacefile) when known. */
+  root?: string;
+  /** File name used in error messages (e.g. `Spacefile` or an absolute path). */
+  filename?: string;
+}
+
+/** One problem found in a Spacefile, positioned for `file:line:column` reporting (1-based). */
+export interface SpacefileProblem {
+  line: number;
+  column: number;
+  /** Key path such as `micros[1].engine`; empty for whole-document problems. */
+  path: string;
+  message: string;
+  /** What would fix it. */
+  hint?: string;
+}
