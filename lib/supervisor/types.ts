@@ -60,3 +60,43 @@ export class MicroError extends Error {
     this.logTail = details.logTail ?? [];
   }
 }
+
+export interface SupervisorOptions {
+  /** Extra environment for every micro; wins over the parent's env, the Space variables and preset defaults. */
+  env?: Record<string, string>;
+  /**
+   * Value for `DETA_SPACE_APP_HOSTNAME` (`host:port`, no scheme). A function is read each time a micro is
+   * (re)spawned, so an embedded router can hand over the host server's address once it listens.
+   */
+  hostname?: string | (() => string | undefined);
+  /** Per-micro readiness timeout in ms. Default: 60_000 (a cold `next dev` on 2 cores needs ~20 s). */
+  readyTimeout?: number;
+  /** Where micro log lines and notices go. Default: prefixed lines on stdout/stderr. */
+  logger?: Logger;
+  /** Crash policy; `false` never restarts. */
+  restart?: RestartPolicy | false;
+  /** Names of micros not to spawn (served by the host itself). Static micros are never spawned. */
+  skip?: string[];
+  /** When set, only these micros are spawned. */
+  only?: string[];
+}
+
+export interface Supervisor {
+  /** Spawn every micro that needs a process; resolves when all are ready, rejects with the first MicroError. */
+  start(): Promise<void>;
+  /** Current state of one micro, or undefined for an unknown name. */
+  status(name: string): MicroStatus | undefined;
+  /** Snapshot of every micro in Spacefile order (including static and skipped ones, as `ready` without port). */
+  list(): MicroStatus[];
+  /**
+   * Resolves with the status once the micro is `ready`; rejects with a MicroError if it is or becomes
+   * `failed`/`stopped`, or after `timeoutMs`.
+   */
+  waitReady(name: string, timeoutMs?: number): Promise<MicroStatus>;
+  /** Last `n` (default 20) log lines of a micro, oldest first. */
+  logTail(name: string, n?: number): string[];
+  /** Subscribe to state changes; returns an unsubscribe function. */
+  onState(listener: (status: MicroStatus) => void): () => void;
+  /** Idempotent: every process tree gone and every port free when it resolves. */
+  stop(): Promise<void>;
+}
