@@ -25,6 +25,11 @@ export interface AuthGateOptions {
   spacefile: Spacefile;
   /** The value micros get as `DETA_API_KEY`; accepted in `X-API-Key`. */
   apiKey: string;
+  /**
+   * App API keys accepted in `X-Space-App-Key` (by micros with `presets.api_keys: true`), in addition
+   * to the keys created for the project (`spacefile.root`) with `createAppKey`.
+   */
+  appKeys?: string[];
 }
 
 /** What a micro answered to a triggered action. */
