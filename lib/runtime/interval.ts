@@ -10,11 +10,25 @@ export type Interval =
 export interface CronFields {
   minutes: Set<number>;
   hours: Set<number>;
-  days: Set<number>;
   months: Set<number>;
-  weekdays: Set<number>;
+  days: DaySpec;
+  weekdays: WeekdaySpec;
   /** Both day fields restricted: classic cron fires when either matches. */
   dayOr: boolean;
+}
+
+/** Day of month: plain values plus AWS-style `L` (last day) and `nW` (weekday nearest to n). */
+interface DaySpec {
+  values: Set<number>;
+  last: boolean;
+  nearestWeekday: number[];
+}
+
+/** Day of week (0 = Sunday): plain values plus AWS-style `nL` (last n-day) and `n#k` (k-th n-day). */
+interface WeekdaySpec {
+  values: Set<number>;
+  lastOf: number[];
+  nth: Array<[weekday: number, k: number]>;
 }
 
 export class IntervalError extends Error {
@@ -53,21 +67,53 @@ const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 function parseCron(text: string, fields: string[]): CronFields {
   const [minute, hour, day, month, weekday] = fields as [string, string, string, string, string];
-  const weekdays = parseField(text, 'day-of-week', weekday, 0, 7, DAY_NAMES, 0);
-  // 7 is Sunday too.
-  if (weekdays.delete(7)) weekdays.add(0);
-  const fieldsOut: CronFields = {
+  const cron: CronFields = {
     minutes: parseField(text, 'minute', minute, 0, 59),
     hours: parseField(text, 'hour', hour, 0, 23),
-    days: parseField(text, 'day-of-month', day, 1, 31),
     months: parseField(text, 'month', month, 1, 12, MONTH_NAMES, 1),
-    weekdays,
+    days: parseDays(text, day),
+    weekdays: parseWeekdays(text, weekday),
     dayOr: !isWildcard(day) && !isWildcard(weekday),
   };
-  if (nextCronTime(fieldsOut, Date.UTC(2000, 0, 1)) === undefined) {
+  if (nextCronTime(cron, Date.UTC(2000, 0, 1)) === undefined) {
     throw new IntervalError(`default_interval ${JSON.stringify(text)}: this cron expression never fires (no such date).`);
   }
-  return fieldsOut;
+  return cron;
+}
+
+function parseDays(text: string, field: string): DaySpec {
+  const spec: DaySpec = { values: new Set(), last: false, nearestWeekday: [] };
+  const plain: string[] = [];
+  for (const part of field.split(',')) {
+    const nearest = /^(\d{1,2})W$/i.exec(part);
+    if (part.toUpperCase() === 'L') spec.last = true;
+    else if (nearest) spec.nearestWeekday.push(parseField(text, 'day-of-month', nearest[1]!, 1, 31).values().next().value!);
+    else plain.push(part);
+  }
+  if (plain.length > 0) spec.values = parseField(text, 'day-of-month', plain.join(','), 1, 31);
+  return spec;
+}
+
+function parseWeekdays(text: string, field: string): WeekdaySpec {
+  const spec: WeekdaySpec = { values: new Set(), lastOf: [], nth: [] };
+  const plain: string[] = [];
+  const day = (token: string) => {
+    const n = parseField(text, 'day-of-week', token, 0, 7, DAY_NAMES, 0).values().next().value!;
+    return n === 7 ? 0 : n;
+  };
+  for (const part of field.split(',')) {
+    const last = /^([0-7]|[a-z]{3})L$/i.exec(part);
+    const nth = /^([0-7]|[a-z]{3})#([1-5])$/i.exec(part);
+    // A lone `L` is the last day of the week, Saturday.
+    if (part.toUpperCase() === 'L') spec.values.add(6);
+    else if (last) spec.lastOf.push(day(last[1]!));
+    else if (nth) spec.nth.push([day(nth[1]!), Number(nth[2])]);
+    else plain.push(part);
+  }
+  if (plain.length > 0) {
+    for (const n of parseField(text, 'day-of-week', plain.join(','), 0, 7, DAY_NAMES, 0)) spec.values.add(n === 7 ? 0 : n);
+  }
+  return spec;
 }
 
 function isWildcard(field: string): boolean {
@@ -127,9 +173,30 @@ export function nextRunAfter(interval: Interval, after: number): number {
 }
 
 function dayMatches(fields: CronFields, date: Date): boolean {
-  const dom = fields.days.has(date.getUTCDate());
-  const dow = fields.weekdays.has(date.getUTCDay());
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  const day = date.getUTCDate();
+  const weekday = date.getUTCDay();
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const { days, weekdays } = fields;
+  const dom =
+    days.values.has(day) ||
+    (days.last && day === lastDay) ||
+    days.nearestWeekday.some((n) => nearestWeekday(year, month, n, lastDay) === day);
+  const dow =
+    weekdays.values.has(weekday) ||
+    weekdays.lastOf.some((n) => n === weekday && day + 7 > lastDay) ||
+    weekdays.nth.some(([n, k]) => n === weekday && Math.ceil(day / 7) === k);
   return fields.dayOr ? dom || dow : dom && dow;
+}
+
+/** The Monday-to-Friday day closest to day `n`, without leaving the month. */
+function nearestWeekday(year: number, month: number, n: number, lastDay: number): number | undefined {
+  if (n > lastDay) return undefined;
+  const weekday = new Date(Date.UTC(year, month, n)).getUTCDay();
+  if (weekday === 6) return n === 1 ? n + 2 : n - 1;
+  if (weekday === 0) return n === lastDay ? n - 2 : n + 1;
+  return n;
 }
 
 /** Walks month, day, hour, minute in coarse jumps; ten years covers every valid expression (Feb 29). */
