@@ -1,0 +1,42 @@
+import { ENGINES, type Engine, type Micro } from './types.js';
+
+export interface EngineInfo {
+  /**
+   * `static`: files served by the router itself, no process. `frontend`: a framework dev server
+   * (React, Vue, Svelte, Next, Nuxt, SvelteKit). `backend`: a process started from `dev`/`run`.
+   */
+  kind: 'static' | 'frontend' | 'backend';
+  /** Command `space dev` ran when the micro has no `dev` field (spec section 3). */
+  devCommand?: string;
+  /** Python engines also get `UVICORN_PORT`. */
+  python: boolean;
+}
+
+const START = 'npm run start -- --port $PORT';
+const DEV = 'npm run dev -- --port $PORT';
+
+export const ENGINE_INFO: Record<Engine, EngineInfo> = {
+  static: { kind: 'static', python: false },
+  react: { kind: 'frontend', devCommand: START, python: false },
+  svelte: { kind: 'frontend', devCommand: DEV, python: false },
+  vue: { kind: 'frontend', devCommand: DEV, python: false },
+  next: { kind: 'frontend', devCommand: DEV, python: false },
+  nuxt: { kind: 'frontend', devCommand: DEV, python: false },
+  'svelte-kit': { kind: 'frontend', devCommand: DEV, python: false },
+  'python3.9': { kind: 'backend', python: true },
+  'python3.8': { kind: 'backend', python: true },
+  nodejs16: { kind: 'backend', python: false },
+  custom: { kind: 'backend', python: false },
+};
+
+/** Engines whose build output Space served as files: the only ones allowed a `serve` key, and denied `include`. */
+export const SERVE_ENGINES: readonly Engine[] = ['static', 'react', 'vue', 'svelte'];
+
+export function isEngine(value: unknown): value is Engine {
+  return typeof value === 'string' && (ENGINES as readonly string[]).includes(value);
+}
+
+/** A static micro has no process: the router serves its `serve` directory itself. */
+export function isStaticMicro(micro: Pick<Micro, 'engine'>): boolean {
+  return ENGINE_INFO[micro.engine].kind === 'static';
+}

@@ -1,0 +1,6 @@
+export type * from './types.js';
+export { ENGINES } from './types.js';
+export { parseSpacefile, type ParseOptions } from './parse.js';
+export { loadSpacefile } from './load.js';
+export { SpacefileError, formatProblem, formatProblems, type SpacefileErrorCode } from './errors.js';
+export { ENGINE_INFO, SERVE_ENGINES, isStaticMicro, isEngine, type EngineInfo } from './engines.js';

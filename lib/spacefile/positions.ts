@@ -1,0 +1,48 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+
+export type KeyPath = readonly (string | number)[];
+
+/** `['micros', 1, 'engine']` -> `micros[1].engine` */
+export function formatPath(path: KeyPath): string {
+  let out = '';
+  for (const segment of path) {
+    out += typeof segment === 'number' ? `[${segment}]` : out ? `.${segment}` : segment;
+  }
+  return out;
+}
+
+/**
+ * Where a problem about `path` should point: the key when the last segment is a mapping key that is
+ * present (`engine:` in `engine: nodejs18`), the item for a list index, and the closest existing
+ * ancestor when the key is missing (so "missing `src`" points at the micro).
+ */
+export function locate(doc: Document, lineCounter: LineCounter, path: KeyPath): { line: number; column: number } {
+  let node: unknown = doc.contents;
+  let offset = startOf(node) ?? 0;
+  for (const segment of path) {
+    node = resolveAlias(doc, node);
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      offset = startOf(pair.key) ?? startOf(pair.value) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment];
+      if (item === undefined) break;
+      offset = startOf(item) ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+function resolveAlias(doc: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(doc) : node;
+}
+
+function startOf(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}

@@ -1,0 +1,161 @@
+import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import type { SpacefileProblem } from './types.js';
+
+export interface ParsedYaml {
+  doc: Document;
+  lineCounter: LineCounter;
+  /** Syntax problems; when there are any, the document tree is not trustworthy. */
+  problems: SpacefileProblem[];
+}
+
+/**
+ * Parse with YAML 1.2 core-schema semantics (`yes`/`no`/`on` stay strings, as in Space's Go parser),
+ * turning parser errors into positioned problems with a hint in plain English.
+ */
+export function parseYaml(text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    version: '1.2',
+    schema: 'core',
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
+  const lines = text.split(/\r\n|\r|\n/);
+  const problems: SpacefileProblem[] = [];
+  const seenLines = new Set<string>();
+  for (const error of doc.errors) {
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const problem = describeSyntaxError(error, text, lines, doc, lineCounter, line, col);
+    // One tab or indentation mistake often yields several parser errors on one line; report it once.
+    const key = `${problem.line}:${problem.message}`;
+    if (seenLines.has(key)) continue;
+    seenLines.add(key);
+    problems.push(problem);
+  }
+  return { doc, lineCounter, problems };
+}
+
+function describeSyntaxError(
+  error: YAMLError,
+  text: string,
+  lines: string[],
+  doc: Document,
+  lineCounter: LineCounter,
+  line: number,
+  column: number,
+): SpacefileProblem {
+  const sourceLine = lines[line - 1] ?? '';
+  switch (error.code) {
+    case 'TAB_AS_INDENT': {
+      const indent = /^[ \t]*/.exec(sourceLine)?.[0] ?? '';
+      return {
+        line,
+        column: 1,
+        path: '',
+        message: 'this line is indented with a tab; YAML forbids tabs for indentation',
+        hint: `replace the tab${indent.split('\t').length > 2 ? 's' : ''} at the start of line ${line} with spaces${alignmentAdvice(lines, line, sourceLine.trimStart())}`,
+      };
+    }
+    case 'DUPLICATE_KEY': {
+      const duplicate = duplicateKey(doc, lineCounter, error.pos[0]);
+      const key = duplicate?.key ?? (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0].trim() || 'this key');
+      return {
+        line,
+        column,
+        path: '',
+        message: `key "${key}" appears twice in the same mapping${duplicate?.firstLine ? ` (first on line ${duplicate.firstLine})` : ''}`,
+        hint: 'keep one of them; YAML does not allow duplicate keys',
+      };
+    }
+    case 'MISSING_CHAR':
+    case 'BAD_INDENT':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'UNEXPECTED_TOKEN': {
+      if (/quote/i.test(error.message)) {
+        return { line, column, path: '', message: 'a quoted string is not closed', hint: 'add the closing quote on the same line' };
+      }
+      if (/^Flow/i.test(error.message)) {
+        return {
+          line,
+          column,
+          path: '',
+          message: 'a flow list or mapping ([...] or {...}) is not closed',
+          hint: 'close it with "]" or "}" before the line ends',
+        };
+      }
+      const restOfLine = text.slice(error.pos[0]).split(/\r?\n/)[0] ?? '';
+      if (error.code === 'BLOCK_AS_IMPLICIT_KEY' && /:(\s|$)/.test(restOfLine)) {
+        return {
+          line,
+          column,
+          path: '',
+          message: 'a plain value cannot contain ": "',
+          hint: 'quote the value, e.g. key: "a: b"',
+        };
+      }
+      // The parser notices a wrong indentation on the line before or at it; point at the line that moved.
+      const badLine = movedLine(lines, line, error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'MULTILINE_IMPLICIT_KEY');
+      const badText = lines[badLine - 1] ?? '';
+      const indent = /^ */.exec(badText)?.[0].length ?? 0;
+      return {
+        line: badLine,
+        column: indent + 1,
+        path: '',
+        message: `line ${badLine} is not indented like the lines around it`,
+        hint: `keys of one mapping must start in the same column and each list item starts with "- "${alignmentAdvice(lines, badLine, badText.trimStart())}`,
+      };
+    }
+    default:
+      return {
+        line,
+        column,
+        path: '',
+        message: `invalid YAML: ${firstLine(error.message)}`,
+        hint: 'check the quoting and indentation around this position',
+      };
+  }
+}
+
+/** The line whose indentation is off: `line` itself, or the next non-blank line when the parser stopped before it. */
+function movedLine(lines: string[], line: number, next: boolean): number {
+  if (!next) return line;
+  for (let n = line; n < lines.length; n++) if ((lines[n] ?? '').trim() !== '') return n + 1;
+  return line;
+}
+
+/** Suggest the indentation of the nearest earlier line, which is what a pasted tab usually stood for. */
+function alignmentAdvice(lines: string[], line: number, content: string): string {
+  for (let n = line - 2; n >= 0; n--) {
+    const previous = lines[n] ?? '';
+    if (previous.trim() === '' || previous.trimStart().startsWith('#') || /^[ ]*\t/.test(previous)) continue;
+    const spaces = /^ */.exec(previous)?.[0].length ?? 0;
+    const previousKey = previous.trim().replace(/^- /, '').split(':')[0];
+    const key = content.split(':')[0];
+    const where = previous.trimStart().startsWith('- ') ? spaces + 2 : spaces;
+    return ` (${where} spaces would line up "${key}" with "${previousKey}" on line ${n + 1})`;
+  }
+  return '';
+}
+
+/** The key at `offset` of a mapping that holds it twice, and the line of its first occurrence. */
+function duplicateKey(doc: Document, lineCounter: LineCounter, offset: number): { key: string; firstLine?: number } | undefined {
+  let found: { key: string; firstLine?: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map) || found) return;
+      const pair = map.items.find((item) => isScalar(item.key) && item.key.range?.[0] === offset);
+      if (!pair || !isScalar(pair.key)) return;
+      const key = String(pair.key.value);
+      const first = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const start = isScalar(first?.key) ? first.key.range?.[0] : undefined;
+      found = { key, firstLine: start === undefined || start === offset ? undefined : lineCounter.linePos(start).line };
+    },
+  });
+  return found;
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
+}
