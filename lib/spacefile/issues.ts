@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ENGINES } from './types.js';
 import { KEYS, NAME_PATTERN } from './schema.js';
 import { closest } from './suggest.js';
+import { cleanName } from './names.js';
 import { asYamlText, describeValue, valueAt } from './describe-value.js';
 import type { KeyPath } from './positions.js';
 
@@ -177,9 +178,4 @@ function suggestName(value: unknown): string {
   if (typeof value !== 'string') return '';
   const cleaned = cleanName(value);
   return cleaned && NAME_PATTERN.test(cleaned) ? `, e.g. "${cleaned}"` : '';
-}
-
-/** Every run of characters a micro name cannot hold becomes one `-` (as Space's CLI named detected micros). */
-export function cleanName(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 }
