@@ -1,0 +1,54 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { detectMicros, generateSpacefile } from '../../spacefile/index.js';
+import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
+import { displayPath } from '../errors.js';
+import { createOutput } from '../output.js';
+
+export const init: Command = {
+  help: `Usage: space-router init [dir] [options]
+
+Look at dir (default: .) the way Deta's "space new" did: the directory itself,
+else each immediate subdirectory, is a micro when it holds a Python, Node, Go
+or static site project. Write dir/Spacefile and print it.
+
+Options:
+  --force      overwrite an existing Spacefile
+  --no-color   plain output
+  -h, --help   show this help`,
+
+  async run(argv) {
+    const { values, positionals } = parseStrict({
+      args: argv,
+      options: { ...COMMON_OPTIONS, force: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+    const output = createOutput(values['no-color'] === true);
+    if (values.help) {
+      output.out(this.help);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`init takes one directory, got ${positionals.length}`);
+    const dir = resolve(positionals[0] ?? '.');
+    const target = join(dir, 'Spacefile');
+    if (existsSync(target) && !values.force) {
+      throw new Error(`${displayPath(target)} already exists; run with --force to overwrite it.`);
+    }
+    const micros = detectMicros(dir);
+    if (micros.length === 0) {
+      throw new Error(
+        `No micro found in ${displayPath(dir)}: neither it nor a subdirectory holds a package.json, ` +
+          `requirements.txt, Pipfile, setup.py, main.py, go.mod or index.html. Write the Spacefile by hand ` +
+          `(https://deta.space/docs/en/build/reference/spacefile).`,
+      );
+    }
+    const text = generateSpacefile(micros);
+    // 'wx' refuses to replace a Spacefile created since the check above.
+    writeFileSync(target, text, { flag: values.force ? 'w' : 'wx' });
+    output.out(text.trimEnd());
+    output.out();
+    const names = micros.map((micro) => micro.name).join(', ');
+    output.out(`${output.colors.green('✓')} wrote ${displayPath(target)} (${names})`);
+    return 0;
+  },
+};

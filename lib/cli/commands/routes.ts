@@ -1,0 +1,83 @@
+import { createRouteTable, RESERVED_PREFIX, type RouteResult } from '../../router/route-table.js';
+import { loadSpacefile } from '../../spacefile/index.js';
+import type { Micro } from '../../spacefile/types.js';
+import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
+import { createOutput, type Output } from '../output.js';
+import { isProjectArg } from '../project-arg.js';
+import { renderTable } from '../table.js';
+
+export const routes: Command = {
+  help: `Usage: space-router routes [dir|file] [url] [options]
+
+Without a URL: the route table of the Spacefile (default: ./Spacefile), in the
+order requests are matched. With a URL (a path like /api/x?y=1, or a full
+http://... address): the micro that gets the request and the path it receives.
+
+A single argument is the project when it is a Spacefile or a directory holding
+one, otherwise the URL; write "space-router routes . /docs" to be explicit.
+
+Options:
+  --no-color   plain output
+  -h, --help   show this help
+
+Examples:
+  space-router routes
+  space-router routes examples/fullstack /api/users/42?x=1`,
+
+  async run(argv) {
+    const { values, positionals } = parseStrict({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
+    const output = createOutput(values['no-color'] === true);
+    if (values.help) {
+      output.out(this.help);
+      return 0;
+    }
+    if (positionals.length > 2) throw new UsageError(`routes takes at most a project and a URL, got ${positionals.length} arguments`);
+    let [project, url] = positionals;
+    if (positionals.length === 1 && project !== undefined && !isProjectArg(project)) [project, url] = [undefined, project];
+
+    const spacefile = loadSpacefile(project ?? '.');
+    if (url === undefined) printTable(spacefile.micros, output);
+    else printMatch(url, createRouteTable(spacefile.micros)(asTarget(url)), output);
+    return 0;
+  },
+};
+
+function printTable(micros: Micro[], output: Output): void {
+  const { colors } = output;
+  // Match order: longest mount path first, the primary (which takes the rest) last.
+  const ordered = [...micros].sort((a, b) => Number(a.primary) - Number(b.primary) || b.path.length - a.path.length);
+  const rows = ordered.map((micro) => [
+    micro.name,
+    micro.primary ? '/ (everything else)' : micro.path,
+    micro.engine,
+    micro.engine === 'static' && micro.serve ? `${micro.src}/${micro.serve}` : micro.src,
+  ]);
+  rows.push(['(runtime)', RESERVED_PREFIX, '', 'reserved for the Space runtime']);
+  const table = renderTable(['MICRO', 'PATH', 'ENGINE', 'SRC'], rows, {
+    colors,
+    maxWidth: output.columns,
+    paint: (_row, column, text) => (column === 0 ? colors.bold(text) : text),
+  });
+  for (const line of table) output.out(line);
+  output.out();
+  output.out(colors.dim('Paths match whole segments, longest first; the micro receives the rest with its path stripped.'));
+}
+
+function printMatch(url: string, match: RouteResult, output: Output): void {
+  const { colors } = output;
+  output.out(colors.bold(url));
+  if (match.micro === null) {
+    output.out(`  micro:    none (${RESERVED_PREFIX} is reserved for the Space runtime)`);
+    output.out(`  runtime:  ${match.path}`);
+    return;
+  }
+  const micro = match.micro;
+  const mount = micro.primary ? 'primary: every path no other micro owns' : `mounted at ${micro.path}`;
+  output.out(`  micro:    ${colors.green(micro.name)} (${mount}, engine ${micro.engine})`);
+  output.out(`  receives: ${colors.cyan(match.path)}`);
+}
+
+/** A bare `api/x` is read as the path `/api/x`; full URLs and paths are routed as they are. */
+function asTarget(url: string): string {
+  return url.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url) ? url : '/' + url;
+}

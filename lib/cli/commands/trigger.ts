@@ -1,0 +1,75 @@
+import { createServer } from 'node:http';
+import { spaceRouter } from '../../index.js';
+import { findAction } from '../../runtime/actions.js';
+import type { Logger } from '../../supervisor/types.js';
+import { loadSpacefile } from '../../spacefile/index.js';
+import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
+import { createOutput } from '../output.js';
+
+export const trigger: Command = {
+  help: `Usage: space-router trigger <action-id> [dir|file] [options]
+
+Deliver a scheduled action the way Deta Space did: POST /__space/v0/actions
+to the micro that declares it, with {"event": {"id": ..., "trigger": "schedule"}}.
+The micro is started for the purpose and stopped afterwards. Its answer's body
+goes to stdout; the status and the micro's logs go to stderr.
+
+Options:
+  --input <json>   extra JSON passed to the handler as event.input
+  --no-color       plain output
+  -h, --help       show this help
+
+Exit status: 0 when the micro answered 2xx, 1 otherwise.`,
+
+  async run(argv) {
+    const { values, positionals } = parseStrict({
+      args: argv,
+      options: { ...COMMON_OPTIONS, input: { type: 'string' } },
+      allowPositionals: true,
+    });
+    const output = createOutput(values['no-color'] === true);
+    if (values.help) {
+      output.out(this.help);
+      return 0;
+    }
+    const [actionId, project, ...extra] = positionals;
+    if (actionId === undefined) throw new UsageError('trigger needs the id of an action from the Spacefile');
+    if (extra.length > 0) throw new UsageError(`trigger takes an action id and one project, got ${positionals.length} arguments`);
+    const input = values.input === undefined ? undefined : parseInput(values.input);
+
+    const spacefile = loadSpacefile(project ?? '.');
+    // Unknown ids fail here, listing the declared ones, before any process starts.
+    const { micro } = findAction(spacefile, actionId);
+    const { colors } = output;
+    output.err(colors.dim(`starting ${micro.name} for action "${actionId}"…`));
+
+    const logger: Logger = { info: output.err, warn: output.err, error: output.err };
+    const router = spaceRouter(spacefile, { logger, only: [micro.name] });
+    // A listening server gives micros a real DETA_SPACE_APP_HOSTNAME for calls to each other.
+    const server = createServer(router);
+    router.attach(server);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+      await router.ready();
+      const result = await router.trigger(actionId, input);
+      const ok = result.status >= 200 && result.status < 300;
+      output.err(`${ok ? colors.green('✓') : colors.red('✖')} action "${actionId}" → ${micro.name} answered ${result.status}`);
+      if (result.body !== '') output.out(result.body.replace(/\n$/, ''));
+      return ok ? 0 : 1;
+    } finally {
+      server.close();
+      await router.close();
+    }
+  },
+};
+
+function parseInput(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`--input must be JSON (quote it for the shell: --input '{"n": 1}'): ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,150 @@
+import type { MicroSnapshot } from '../../router/types.js';
+import type { Logger } from '../../supervisor/types.js';
+import { reportError } from '../errors.js';
+import { truncateVisible, type Output } from '../output.js';
+import { renderTable } from '../table.js';
+import { parseLogLine } from './log-line.js';
+import { microUrl, seconds, type DevReporter } from './reporter.js';
+
+/** Log lines kept while micros start; a chatty micro must not grow memory without bound. */
+const MAX_HELD_LINES = 1000;
+
+type Level = keyof Logger;
+
+const MARK = { stdout: '|', stderr: '!', notice: '>' } as const;
+
+/**
+ * Human output: one line per micro state change while starting (no cursor tricks, so it reads the
+ * same in a terminal, a pipe and a CI log), then the table, then the micros' logs.
+ */
+export function createTextReporter(output: Output, quiet: boolean): DevReporter {
+  const { colors } = output;
+  let nameWidth = 0;
+  let running = false;
+  const held: Array<[Level, string]> = [];
+  let dropped = 0;
+
+  const line = (text: string) => output.out(truncateVisible(text, output.columns));
+  const name = (micro: string) => colors.bold(micro.padEnd(nameWidth));
+
+  let names: string[] = [];
+  const print = (level: Level, message: string) => {
+    const parsed = parseLogLine(message, names);
+    const tone = level === 'error' ? colors.red : level === 'warn' ? colors.yellow : (text: string) => text;
+    if (parsed.micro === undefined) return level === 'info' ? output.out(message) : output.err(tone(message));
+    const prefix = `${colourFor(parsed.micro)(parsed.micro.padEnd(nameWidth))} ${colors.dim(MARK[parsed.stream!])} `;
+    // A micro's stderr is often just its logging: shown as written, only its mark tells it apart.
+    if (parsed.stream === 'stdout') output.out(prefix + parsed.text);
+    else if (parsed.stream === 'stderr') output.err(prefix + parsed.text);
+    else if (level === 'info') output.out(prefix + parsed.text);
+    else output.err(prefix + tone(parsed.text));
+  };
+  const log = (level: Level) => (message: string) => {
+    if (quiet && level === 'info') return;
+    if (running) return print(level, message);
+    if (held.length < MAX_HELD_LINES) held.push([level, message]);
+    else dropped++;
+  };
+  const flush = () => {
+    for (const [level, message] of held.splice(0)) print(level, message);
+    if (dropped > 0) output.err(colors.dim(`(${dropped} earlier log lines not shown)`));
+    dropped = 0;
+    running = true;
+  };
+
+  const stateLine = (micro: MicroSnapshot, elapsedMs: number): string => {
+    const label = name(micro.name);
+    switch (micro.state) {
+      case 'starting':
+        return `  ${colors.dim('◌')} ${label}  ${colors.dim('starting')}`;
+      case 'ready': {
+        const where = micro.port === undefined ? 'no process' : `port ${micro.port}`;
+        return `  ${colors.green('✓')} ${label}  ${colors.green('ready')} ${seconds(elapsedMs).padStart(6)}  ${colors.dim(where)}`;
+      }
+      case 'restarting':
+        return `  ${colors.yellow('↻')} ${label}  ${colors.yellow('restarting')}`;
+      case 'failed':
+        return `  ${colors.red('✖')} ${label}  ${colors.red('failed')} ${seconds(elapsedMs).padStart(5)}`;
+      case 'stopped':
+        return `  ${colors.dim('·')} ${label}  ${colors.dim('stopped')}`;
+    }
+  };
+
+  return {
+    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+
+    begin(spacefile, micros) {
+      names = micros;
+      nameWidth = Math.max(...micros.map((micro) => micro.length));
+      if (quiet) return;
+      line(`${colors.bold('space-router dev')}  ${spacefile}  ${colors.dim(`(${micros.join(', ')})`)}`);
+    },
+
+    listening(url) {
+      if (!quiet) line(colors.dim(`  listening on ${url}; starting micros…`));
+    },
+
+    state(micro, elapsedMs) {
+      // After startup, only trouble (and recovery from it) is worth a line.
+      if (quiet && micro.state !== 'failed' && micro.state !== 'restarting') return;
+      line(stateLine(micro, elapsedMs));
+    },
+
+    waiting(micro, elapsedMs) {
+      if (!quiet) line(`  ${colors.dim('◌')} ${name(micro.name)}  ${colors.dim(`still starting ${seconds(elapsedMs)}`)}`);
+    },
+
+    ready(micros, url, elapsedMs) {
+      if (!quiet) {
+        output.out();
+        const rows = micros.map((micro) => [
+          micro.name,
+          micro.path,
+          microUrl(url, micro),
+          micro.port === undefined ? '-' : String(micro.port),
+          micro.state,
+        ]);
+        const table = renderTable(['MICRO', 'PATH', 'URL', 'PORT', 'STATE'], rows, {
+          colors,
+          maxWidth: output.columns,
+          paint: (row, column, text) =>
+            column === 0 ? colors.bold(text) : column === 4 ? stateColor(rows[row]?.[4], text) : text,
+        });
+        for (const tableLine of table) output.out(tableLine);
+        output.out();
+      }
+      line(`  ${colors.green('➜')} ${colors.bold(url)}  ${colors.dim(`ready in ${seconds(elapsedMs)} · Ctrl-C to stop`)}`);
+      if (!quiet) output.out();
+      flush();
+    },
+
+    failed(error) {
+      flush();
+      reportError(error, output, 'dev');
+    },
+
+    stopping(forced) {
+      if (forced) output.err(colors.yellow('  stopping now: killing every micro process'));
+      else line(colors.dim('\n  stopping micros… (press Ctrl-C again to force)'));
+    },
+
+    stopped() {
+      if (!quiet) line(`  ${colors.green('✓')} stopped`);
+    },
+  };
+
+  /** The same colour for a micro on every run, picked from its name. */
+  function colourFor(micro: string): (text: string) => string {
+    const palette = [colors.cyan, colors.magenta, colors.yellow, colors.blue, colors.green];
+    let hash = 0;
+    for (const char of micro) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+    return palette[hash % palette.length]!;
+  }
+
+  function stateColor(state: string | undefined, text: string): string {
+    if (state === 'ready') return colors.green(text);
+    if (state === 'failed') return colors.red(text);
+    if (state === 'starting' || state === 'restarting') return colors.yellow(text);
+    return colors.dim(text);
+  }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { commands } from './commands/index.js';
+import { reportError } from './errors.js';
+import { createOutput } from './output.js';
+import { packageVersion } from './version.js';
+
+const HELP = `Usage: space-router <command> [options]
+
+Run a whole Deta Space app (its Spacefile micros) locally behind one origin.
+
+Commands:
+${commands.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+
+Options:
+  -h, --help      show help (also after a command: space-router dev --help)
+  -v, --version   print the version
+
+Exit status: 0 on success, 1 on failure, 2 on wrong usage.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const output = createOutput(argv.includes('--no-color'));
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    output.out(HELP);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === '-v' || first === '--version') {
+    output.out(packageVersion());
+    return 0;
+  }
+  const command = commands.find((candidate) => candidate.name === first);
+  if (!command) {
+    output.err(`${output.colors.red('error:')} unknown command "${first}"`);
+    output.err(`Commands: ${commands.map((candidate) => candidate.name).join(', ')}. Run space-router --help.`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (error) {
+    return reportError(error, output, command.name);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
