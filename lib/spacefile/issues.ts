@@ -23,6 +23,7 @@ const MISSING_HINTS: Record<string, string> = {
   'micro.name': 'add "name: <name>" (letters, digits, "_" and "-")',
   'micro.src': 'add "src: ./<directory>", relative to the Spacefile ("./" for the project root)',
   'micro.engine': `add "engine: <engine>", one of ${ENGINES.join(', ')}`,
+  'top.v': 'add "v: 0" as the first line',
   'env.name': 'each env preset needs "name: <VARIABLE_NAME>"',
   'action.id': 'add "id: <unique id>"',
   'action.name': 'add "name: <unique name>"',
@@ -140,10 +141,19 @@ function wrongType(path: KeyPath, key: string, expected: string, value: unknown)
       hint: `write it as a list: ${key}: [${JSON.stringify(value)}] or one "- item" per line`,
     };
   }
+  if (expected === 'array' && value !== null && typeof value === 'object') {
+    return {
+      path,
+      message: `must be a list, not ${describeValue(value)}`,
+      hint: 'start each item with "- ", e.g. "  - name: api" with the item\'s other keys indented under "name"',
+    };
+  }
   return { path, message: `must be ${wanted}, not ${describeValue(value)}` };
 }
 
 function wrongValue(path: KeyPath, key: string, values: readonly unknown[], value: unknown): RawProblem {
+  // Enums and literals report a missing or empty key as a wrong value; say what is really wrong.
+  if (value === undefined || value === null) return wrongType(path, key, typeof values[0], value);
   if (key === 'engine') {
     const typo = typeof value === 'string' ? closest(value, ENGINES) : undefined;
     return {

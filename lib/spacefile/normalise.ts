@@ -29,7 +29,7 @@ function normaliseMicro(raw: RawMicro, primary: boolean, root: string | undefine
       env: (raw.presets?.env ?? []).map((env) => ({ ...env })),
       apiKeys: raw.presets?.api_keys ?? false,
     },
-    public: raw.public ?? false,
+    public: raw.public === true || (raw.public_routes ?? []).includes('/*'),
     publicRoutes: raw.public_routes ?? [],
     actions: (raw.actions ?? []).map(normaliseAction),
     provideActions: raw.provide_actions ?? false,

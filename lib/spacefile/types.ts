@@ -54,9 +54,12 @@ export interface Micro {
   run?: string;
   dev?: string;
   presets: { env: PresetEnv[]; apiKeys: boolean };
-  /** `public: true`, or `public_routes: ["/*"]` spelled out. */
+  /**
+   * Every route of the micro is public: `public: true`, or a `public_routes` list containing `/*`
+   * (which the spec defines as the same thing, so both spellings behave identically downstream).
+   */
   public: boolean;
-  /** Patterns relative to the micro's root; `*` matches any run of characters. */
+  /** `public_routes` exactly as written (`/*` included); patterns relative to the micro's root, `*` matches any run of characters. */
   publicRoutes: string[];
   actions: Action[];
   provideActions: boolean;

@@ -74,12 +74,18 @@ function describeSyntaxError(
     case 'MULTILINE_IMPLICIT_KEY':
     case 'UNEXPECTED_TOKEN': {
       if (/quote/i.test(error.message)) {
-        return { line, column, path: '', message: 'a quoted string is not closed', hint: 'add the closing quote on the same line' };
+        const opened = findOpening(lines, line, /:\s+(["'])(?!.*\1\s*(#.*)?$)/);
+        return {
+          ...(opened ?? { line, column }),
+          path: '',
+          message: 'a quoted string is not closed',
+          hint: 'add the closing quote on the same line',
+        };
       }
       if (/^Flow/i.test(error.message)) {
+        const opened = findOpening(lines, line, /:\s+([[{])(?!.*[\]}]\s*(#.*)?$)/);
         return {
-          line,
-          column,
+          ...(opened ?? { line, column }),
           path: '',
           message: 'a flow list or mapping ([...] or {...}) is not closed',
           hint: 'close it with "]" or "}" before the line ends',
@@ -125,11 +131,15 @@ function movedLine(lines: string[], line: number, next: boolean): number {
   return line;
 }
 
-/** Suggest the indentation of the nearest earlier line, which is what a pasted tab usually stood for. */
+/**
+ * Suggest the indentation of the nearest earlier line, which is what a pasted tab usually stood for.
+ * No advice after another tab-indented line or under a key that opens a block: the intended depth is unknown.
+ */
 function alignmentAdvice(lines: string[], line: number, content: string): string {
   for (let n = line - 2; n >= 0; n--) {
     const previous = lines[n] ?? '';
-    if (previous.trim() === '' || previous.trimStart().startsWith('#') || /^[ ]*\t/.test(previous)) continue;
+    if (previous.trim() === '' || previous.trimStart().startsWith('#')) continue;
+    if (/^[ ]*\t/.test(previous) || /:\s*(#.*)?$/.test(previous)) return '';
     const spaces = /^ */.exec(previous)?.[0].length ?? 0;
     const previousKey = previous.trim().replace(/^- /, '').split(':')[0];
     const key = content.split(':')[0];
@@ -137,6 +147,15 @@ function alignmentAdvice(lines: string[], line: number, content: string): string
     return ` (${where} spaces would line up "${key}" with "${previousKey}" on line ${n + 1})`;
   }
   return '';
+}
+
+/** The parser reports an unclosed quote or bracket where the file ends; point at where it was opened instead. */
+function findOpening(lines: string[], fromLine: number, opener: RegExp): { line: number; column: number } | undefined {
+  for (let n = Math.min(fromLine, lines.length); n >= 1; n--) {
+    const match = opener.exec(lines[n - 1] ?? '');
+    if (match?.[1]) return { line: n, column: match.index + match[0].length };
+  }
+  return undefined;
 }
 
 /** The key at `offset` of a mapping that holds it twice, and the line of its first occurrence. */
