@@ -73,6 +73,11 @@ export interface SupervisorOptions {
   readyTimeout?: number;
   /** Where micro log lines and notices go. Default: prefixed lines on stdout/stderr. */
   logger?: Logger;
+  /**
+   * Grace period in ms between SIGTERM and SIGKILL when a micro's process tree is stopped.
+   * Default: 3_000.
+   */
+  stopTimeout?: number;
   /** Crash policy; `false` never restarts. */
   restart?: RestartPolicy | false;
   /** Names of micros not to spawn (served by the host itself). Static micros are never spawned. */
