@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fixtureDir, repoRoot, runCli } from './fixtures/cli/run-cli.js';
+
+const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('space-router --help and --version', () => {
+  test('--version prints the package version', async () => {
+    const result = await runCli(['--version']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `${version}\n`);
+  });
+
+  test('--help lists every command', async () => {
+    const result = await runCli(['--help']);
+    assert.equal(result.code, 0);
+    for (const command of ['dev', 'validate', 'init', 'routes', 'trigger']) {
+      assert.match(result.stdout, new RegExp(`^  ${command} +\\S`, 'm'));
+    }
+  });
+
+  for (const command of ['dev', 'validate', 'init', 'routes', 'trigger']) {
+    test(`${command} --help prints its usage`, async () => {
+      const result = await runCli([command, '--help']);
+      assert.equal(result.code, 0);
+      assert.ok(result.stdout.startsWith(`Usage: space-router ${command} `), result.stdout);
+      assert.equal(result.stderr, '');
+    });
+  }
+
+  test('an unknown command is a usage error (exit 2) naming the commands', async () => {
+    const result = await runCli(['serve']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      'error: unknown command "serve"\nCommands: dev, validate, init, routes, trigger. Run space-router --help.\n',
+    );
+  });
+
+  test('an unknown flag is a usage error pointing at the command help', async () => {
+    const result = await runCli(['validate', '--strict']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^error: Unknown option '--strict'/);
+    assert.match(result.stderr, /\nRun space-router validate --help for usage\.\n$/);
+  });
+});
+
+describe('space-router validate', () => {
+  test('a valid Spacefile: exit 0 and one OK line', async () => {
+    const result = await runCli(['validate', 'test/fixtures/cli/app']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '✓ test/fixtures/cli/app/Spacefile is valid: 3 micros (web /, api /api, docs /docs)\n');
+  });
+
+  test('a broken Spacefile: exit 1 and every problem at file:line:column with its hint', async () => {
+    const result = await runCli(['validate', 'test/fixtures/cli/broken/Spacefile', '--no-color']);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 6, result.stderr);
+    assert.ok(lines[0]!.startsWith('✖ test/fixtures/cli/broken/Spacefile:5:5 micros[0].engine: '), lines[0]);
+    assert.match(lines[0]!, /nodejs18/);
+    assert.ok(lines[1]!.startsWith('    hint: '), lines[1]);
+    assert.match(lines[1]!, /nodejs16/);
+    assert.ok(lines[2]!.startsWith('✖ test/fixtures/cli/broken/Spacefile:10:5 micros[1].commmands: '), lines[2]);
+    assert.match(lines[3]!, /^ {4}hint: .*"commands"/);
+    assert.equal(lines[4], '');
+    assert.equal(lines[5], '2 problems in test/fixtures/cli/broken/Spacefile');
+  });
+
+  test('a missing Spacefile: exit 1 with what to do', async () => {
+    const result = await runCli(['validate', 'test/fixtures/cli/no-such-dir']);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error: No Spacefile found at .*no-such-dir; run "space-router init"/);
+  });
+});
+
+describe('space-router init', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'space-router-cli-init-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  cpSync(fixtureDir('init'), scratch, { recursive: true });
+
+  for (const tree of ['multi', 'single']) {
+    test(`writes and prints the Spacefile for the ${tree} tree`, async () => {
+      const expected = readFileSync(fixtureDir(`init-expected/${tree}.Spacefile`), 'utf8');
+      const result = await runCli(['init', tree], { cwd: scratch });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(readFileSync(join(scratch, tree, 'Spacefile'), 'utf8'), expected);
+      assert.ok(result.stdout.startsWith(expected.trimEnd() + '\n\n'), result.stdout);
+      assert.match(result.stdout, new RegExp(`\\n✓ wrote ${tree}/Spacefile \\(`));
+      const check = await runCli(['validate', tree], { cwd: scratch });
+      assert.equal(check.code, 0, check.stderr);
+    });
+  }
+
+  test('never overwrites an existing Spacefile without --force', async () => {
+    const dir = join(scratch, 'existing');
+    mkdirSync(join(dir, 'site'), { recursive: true });
+    writeFileSync(join(dir, 'site', 'index.html'), '<h1>site</h1>\n');
+    writeFileSync(join(dir, 'Spacefile'), '# mine\n');
+    const refused = await runCli(['init', 'existing'], { cwd: scratch });
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, 'error: existing/Spacefile already exists; run with --force to overwrite it.\n');
+    assert.equal(readFileSync(join(dir, 'Spacefile'), 'utf8'), '# mine\n');
+
+    const forced = await runCli(['init', 'existing', '--force'], { cwd: scratch });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(readFileSync(join(dir, 'Spacefile'), 'utf8'), /- name: site\n {4}src: \.\/site\n {4}engine: static\n/);
+  });
+
+  test('a directory without any micro is an error saying what was looked for', async () => {
+    mkdirSync(join(scratch, 'empty'));
+    const result = await runCli(['init', 'empty'], { cwd: scratch });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^error: No micro found in empty: .*package\.json, requirements\.txt/);
+  });
+});
+
+describe('space-router routes', () => {
+  test('prints the route table in match order', async () => {
+    const result = await runCli(['routes', 'test/fixtures/cli/app']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      [
+        '  MICRO      PATH                 ENGINE    SRC',
+        '  docs       /docs                static    docs/site',
+        '  api        /api                 nodejs16  api',
+        '  web        / (everything else)  nodejs16  web',
+        '  (runtime)  /__space                       reserved for the Space runtime',
+        '',
+        'Paths match whole segments, longest first; the micro receives the rest with its path stripped.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  const cases: Array<[string, string[]]> = [
+    ['/api/users/42?x=1', ['  micro:    api (mounted at /api, engine nodejs16)', '  receives: /users/42?x=1']],
+    ['/api', ['  micro:    api (mounted at /api, engine nodejs16)', '  receives: /']],
+    ['/apix', ['  micro:    web (primary: every path no other micro owns, engine nodejs16)', '  receives: /apix']],
+    ['http://localhost:4200/docs/guide.html', ['  micro:    docs (mounted at /docs, engine static)', '  receives: /guide.html']],
+    ['/__space/v0/actions', ['  micro:    none (/__space is reserved for the Space runtime)', '  runtime:  /v0/actions']],
+  ];
+  for (const [url, explanation] of cases) {
+    test(`explains ${url}`, async () => {
+      const result = await runCli(['routes', 'test/fixtures/cli/app', url]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, [url, ...explanation, ''].join('\n'));
+    });
+  }
+
+  test('with one argument that is not a project, it is the URL (project: the working directory)', async () => {
+    const result = await runCli(['routes', '/api/x'], { cwd: fixtureDir('app') });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, '/api/x\n  micro:    api (mounted at /api, engine nodejs16)\n  receives: /x\n');
+  });
+});
