@@ -10,7 +10,8 @@ export function intervalProblem(value: string): string | undefined {
   const fields = text.split(/\s+/);
   if (fields.length !== 5 || text === '') {
     if (/^\d+$/.test(text)) return `"${value}" has no unit`;
-    return `"${value}" is neither a rate such as "5 minutes" nor a 5-field cron expression (it has ${text === '' ? 0 : fields.length} field${fields.length === 1 ? '' : 's'})`;
+    const count = text === '' ? 0 : fields.length;
+    return `"${value}" is neither a rate such as "5 minutes" nor a 5-field cron expression (it has ${count} field${count === 1 ? '' : 's'})`;
   }
   for (let i = 0; i < CRON_FIELDS.length; i++) {
     const spec = CRON_FIELDS[i]!;
