@@ -211,6 +211,7 @@ describe('sign-in and sign-out pages', () => {
     ['javascript:alert(1)', '/'],
     ['', '/'],
     ['/ok/path?x=1#frag', '/ok/path?x=1#frag'],
+    ['/caf\u00e9/\u65e5 x', '/caf%C3%A9/%E6%97%A5%20x'],
   ] as const) {
     test(`next=${JSON.stringify(next)} redirects to ${location}`, async () => {
       const answer = await send(host.port, `/__space/signin?next=${encodeURIComponent(next)}`, { method: 'POST' });

@@ -17,7 +17,10 @@ export function safeNext(next: string | null | undefined): string {
   if (!next || next[0] !== '/') return '/';
   if (next[1] === '/' || next[1] === '\\') return '/';
   if (/[\u0000-\u001f\u007f]/.test(next)) return '/';
-  return next;
+  // The query decoded it; a Location header must be ASCII again.
+  return next.replace(/[^\x21-\x7e]/gu, (char) =>
+    [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 }
 
 /**
