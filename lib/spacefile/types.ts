@@ -45,7 +45,11 @@ export interface Micro {
   engine: Engine;
   /** True for exactly one micro: the declared primary, or the lone micro. */
   primary: boolean;
-  /** Normalised mount path: `/` for the primary, `/<path or name>` without trailing slash otherwise. */
+  /**
+   * Normalised mount path: `/` for the primary (its `path` key is ignored), otherwise `path` or else `name`
+   * with a leading `/` added and one trailing `/` removed. Never `/` nor below `/__space` for a non-primary
+   * micro, unique among micros, and free of empty segments, `?` and `#`.
+   */
   path: string;
   /** Directory relative to `src` holding the files to serve (static, react, vue, svelte). */
   serve?: string;
@@ -73,7 +77,10 @@ export interface Spacefile {
   autoPwa: boolean;
   /** Absolute project root (directory of the Spacefile) when known. */
   root?: string;
-  /** File name used in error messages (e.g. `Spacefile` or an absolute path). */
+  /**
+   * Where the model came from: the absolute path of the file read by `loadSpacefile`, or the `filename`
+   * option given to `parseSpacefile`. Error messages name the file as the caller gave it.
+   */
   filename?: string;
 }
 
