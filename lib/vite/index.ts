@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import type { Logger as ViteLogger, Plugin, ViteDevServer } from 'vite';
+import { loadSpacefile, spaceRouter } from '../index.js';
+import type { RouterOptions } from '../router/types.js';
+import { findSpacefile } from './find-spacefile.js';
+import { selfMicro } from './self-micro.js';
+import { leaseRouter } from './shared-routers.js';
+
+export interface SpaceRouterPluginOptions
+  extends Pick<RouterOptions, 'env' | 'readyTimeout' | 'proxyTimeout' | 'logger' | 'restart' | 'auth'> {
+  /**
+   * Path of the Spacefile, or of the directory holding it, relative to Vite's root.
+   * Default: the first `Spacefile` in Vite's root or one of its parent directories.
+   */
+  spacefile?: string;
+  /** Name of the micro this Vite server is. Default: the micro whose `src` is Vite's root. */
+  micro?: string;
+}
+
+/**
+ * Make the Vite dev server the front door of a Space app: the micro Vite serves keeps every request
+ * nobody else owns (including Vite's HMR socket), the other micros are started and receive their
+ * paths, exactly as the Space runtime routed them.
+ *
+ * Dev server only (`apply: 'serve'`). Inside a micro that space-router itself spawned (its
+ * environment names the micro) the plugin stays out of the way, so the app is never started twice.
+ */
+export function spaceRouterPlugin(options: SpaceRouterPluginOptions = {}): Plugin {
+  return {
+    name: 'space-router',
+    apply: (_config, env) => env.command === 'serve' && !process.env.DETA_SPACE_APP_MICRO_NAME,
+    // Registered in the hook body, not in a returned function, so the router runs before Vite's
+    // transform, static and SPA-fallback middlewares (otherwise `/api/users` would get index.html).
+    configureServer(server) {
+      return install(server, options);
+    },
+  };
+}
+
+export default spaceRouterPlugin;
+
+async function install(server: ViteDevServer, options: SpaceRouterPluginOptions): Promise<void> {
+  const { spacefile: spacefileOption, micro: microOption, ...routerOptions } = options;
+  const viteRoot = server.config.root;
+  const file = findSpacefile(viteRoot, spacefileOption);
+  const source = readFileSync(file, 'utf8');
+  const self = selfMicro(loadSpacefile(file), file, viteRoot, microOption);
+  const viteLogger = server.config.logger;
+  const logger = routerOptions.logger ?? plainLogger(viteLogger);
+  const lease = leaseRouter(
+    JSON.stringify([file, source, self.name, routerOptions.env, routerOptions.readyTimeout, routerOptions.proxyTimeout, routerOptions.restart, routerOptions.auth]),
+  );
+  const create = (hostname: string | undefined) => () =>
+    spaceRouter(file, { ...routerOptions, logger, self: self.name, hostname });
+  const report = (error: unknown) =>
+    viteLogger.error(`space-router: ${error instanceof Error ? error.message : String(error)}`, { timestamp: true });
+
+  server.middlewares.use(function spaceRouterMiddleware(req, res, next) {
+    const router = lease.router;
+    if (router) router(req, res, next);
+    else next();
+  });
+
+  const close = server.close;
+  // Vite calls close() on the old server during a restart and again on shutdown; every path ends
+  // here, and the lease is released once.
+  server.close = async () => {
+    try {
+      await close.call(server);
+    } finally {
+      await lease.release();
+    }
+  };
+
+  server.watcher.add(file);
+  server.watcher.on('change', (changed) => {
+    if (path.resolve(changed) === file) void server.restart();
+  });
+
+  const httpServer = server.httpServer;
+  if (!httpServer) {
+    // Middleware mode: the host application owns the HTTP server, so there is no address to learn
+    // and no upgrade event to listen to here.
+    await lease.start(create(undefined), report);
+    return;
+  }
+
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (isViteHmr(req)) return;
+    lease.router?.upgrade(req, socket, head);
+  });
+
+  // Micros start once Vite listens, so DETA_SPACE_APP_HOSTNAME can name the real address; `listen()`
+  // resolves only when they are ready, so Vite prints its URLs when the whole app answers.
+  const listen = server.listen;
+  server.listen = async (...args: Parameters<ViteDevServer['listen']>) => {
+    const listening = await listen.apply(server, args);
+    await lease.start(create(hostOf(server)), report);
+    return listening;
+  };
+}
+
+/** Vite's own HMR and ping sockets; everything else may belong to a micro. */
+function isViteHmr(req: IncomingMessage): boolean {
+  const protocols = req.headers['sec-websocket-protocol'];
+  if (!protocols) return false;
+  return protocols.split(',').some((protocol) => {
+    const name = protocol.trim();
+    return name === 'vite-hmr' || name === 'vite-ping';
+  });
+}
+
+function hostOf(server: ViteDevServer): string | undefined {
+  const local = server.resolvedUrls?.local[0];
+  if (local) return new URL(local).host;
+  const address = server.httpServer?.address();
+  return address && typeof address === 'object' ? `localhost:${address.port}` : undefined;
+}
+
+/** Vite's logger without its options argument, so micro lines go where Vite's own output goes. */
+function plainLogger(logger: ViteLogger): NonNullable<RouterOptions['logger']> {
+  return {
+    info: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+    error: (message) => logger.error(message),
+  };
+}
