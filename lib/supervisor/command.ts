@@ -1,4 +1,4 @@
-import { parse } from 'shell-quote';
+import { parse, quote } from 'shell-quote';
 import { ENGINE_INFO } from '../spacefile/engines.js';
 import type { Micro } from '../spacefile/types.js';
 
@@ -41,13 +41,14 @@ export function expandVariables(text: string, env: Record<string, string | undef
  * (or `cmd.exe /c`), which then expands variables itself with full shell quoting rules.
  */
 export function planSpawn(command: string, env: Record<string, string | undefined>): SpawnPlan {
-  const display = expandVariables(command, env);
   const words = parse(command, (name) => env[name] ?? '');
   const needsShell =
     /[`]|\$\(/.test(command) ||
     words.some((word) => typeof word !== 'string') ||
     (typeof words[0] === 'string' && ASSIGNMENT.test(words[0]));
   if (needsShell) {
+    // Approximate (quotes are not considered), but the shell itself gets the command untouched.
+    const display = expandVariables(command, env);
     if (process.platform === 'win32') {
       return { file: process.env.ComSpec ?? 'cmd.exe', args: ['/d', '/s', '/c', display], shell: true, display };
     }
@@ -55,5 +56,5 @@ export function planSpawn(command: string, env: Record<string, string | undefine
   }
   const [file, ...args] = words as string[];
   if (!file) throw new Error('empty command');
-  return { file, args, shell: false, display };
+  return { file, args, shell: false, display: quote(words as string[]) };
 }
