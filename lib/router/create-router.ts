@@ -1,0 +1,257 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Micro, Spacefile } from '../spacefile/types.js';
+import type { Supervisor } from '../supervisor/types.js';
+import type { AuthGate } from '../runtime/types.js';
+import { findAction, triggerAction } from '../runtime/actions.js';
+import { createRouteTable, type RouteMatch } from './route-table.js';
+import type { NextFunction, RouterOptions, SpaceRouter } from './types.js';
+import { createMicroProxy, type MicroProxy } from './micro-proxy.js';
+import { createStaticMicro, type StaticMicroHandler } from './static-micro.js';
+import { holdForMicro, type HoldOutcome } from './hold.js';
+import { inspectRequestBody, type RequestBody } from './request-body.js';
+import { microProblem, type ProblemKind } from './micro-problem.js';
+import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
+import { formatHostPort, hostnameFromAddress, hostnameFromRequest } from './host-address.js';
+
+/** The host server's address as micros should reach it; `learned` wins once known. */
+export interface HostAddress {
+  learned?: string;
+  fallback?: string;
+}
+
+export interface RouterParts {
+  /** Normalised model with `root` set. */
+  spacefile: Spacefile;
+  supervisor: Supervisor;
+  host: HostAddress;
+  gate?: AuthGate;
+  options: RouterOptions;
+}
+
+const DEFAULT_READY_TIMEOUT = 60_000;
+const DEFAULT_PROXY_TIMEOUT = 120_000;
+
+/**
+ * Assemble the router from its parts. Micros start on the first of: `ready()`, the first routed
+ * request or upgrade, or an attached server starting to listen. Starting lazily means the host's
+ * listening address is usually known by then, so DETA_SPACE_APP_HOSTNAME names the router, not a guess.
+ */
+export function createRouter({ spacefile, supervisor, host, gate, options }: RouterParts): SpaceRouter {
+  const root = spacefile.root ?? process.cwd();
+  const readyTimeout = options.readyTimeout ?? DEFAULT_READY_TIMEOUT;
+  const proxyTimeout = options.proxyTimeout ?? DEFAULT_PROXY_TIMEOUT;
+  const route = createRouteTable(spacefile.micros);
+
+  const problemFor = (micro: Micro, kind: ProblemKind, detail?: string): RouterProblem =>
+    microProblem(kind, {
+      micro,
+      status: supervisor.status(micro.name),
+      logTail: micro.engine === 'static' || micro.name === options.self ? [] : supervisor.logTail(micro.name, 20),
+      detail,
+    });
+
+  const statics = new Map<string, StaticMicroHandler>();
+  const proxies = new Map<string, MicroProxy>();
+  for (const micro of spacefile.micros) {
+    if (micro.engine === 'static') statics.set(micro.name, createStaticMicro(micro, root));
+    else if (micro.name !== options.self && (!options.only || options.only.includes(micro.name))) {
+      proxies.set(
+        micro.name,
+        createMicroProxy({
+          target: () => {
+            const status = supervisor.status(micro.name);
+            return status?.port === undefined ? undefined : { address: status.address ?? '127.0.0.1', port: status.port };
+          },
+          proxyTimeout,
+          problem: (kind, detail) => problemFor(micro, kind, detail),
+        }),
+      );
+    }
+  }
+
+  let starting: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+
+  function start(): Promise<void> {
+    if (!starting) {
+      starting = closing ? Promise.reject(new Error('space-router: the router is closed')) : supervisor.start();
+      // Lazy starts have no caller to reject to; the failure shows on the micro's error page and in ready().
+      starting.catch(() => {});
+    }
+    return starting;
+  }
+
+  function learnFrom(req: IncomingMessage): void {
+    if (host.learned === undefined) host.learned = hostnameFromRequest(req);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined): void {
+    const result = route(req.url ?? '/');
+    if (result.micro === null) {
+      if (gate?.handleRuntime(req, res, result.path)) return;
+      if (next) return next();
+      return sendProblem(req, res, {
+        status: 404,
+        code: 'runtime_path',
+        title: 'Reserved runtime path',
+        message: `${req.url} is below /__space, which belongs to the Space runtime; no micro receives it.`,
+      });
+    }
+    const micro = result.micro;
+    learnFrom(req);
+    void start();
+    // The router sits in front of the host's own routes too, so private apps stay private there.
+    if (gate?.deny(req, res, result)) return;
+    if (micro.name === options.self) {
+      if (next) return next();
+      return sendProblem(req, res, problemFor(micro, 'served_by_host'));
+    }
+    const serveStatic = statics.get(micro.name);
+    if (serveStatic) return serveStatic(req, res, result);
+    if (!proxies.has(micro.name)) return sendProblem(req, res, problemFor(micro, 'not_started'));
+
+    const body = inspectRequestBody(req);
+    if (body.kind === 'lost') return sendProblem(req, res, problemFor(micro, 'body_consumed', body.contentType));
+    if (closing) return sendProblem(req, res, problemFor(micro, 'not_running'));
+    const outcome = holdForMicro(supervisor, micro.name, readyTimeout);
+    if (outcome instanceof Promise) {
+      outcome.then(
+        (held) => forward(req, res, result, body, held),
+        (error: unknown) => failed(req, res, next, error),
+      );
+    } else forward(req, res, result, body, outcome);
+  }
+
+  function forward(req: IncomingMessage, res: ServerResponse, match: RouteMatch, body: RequestBody, held: HoldOutcome): void {
+    // The client may have given up while the micro was starting.
+    if (res.destroyed || res.writableEnded) return;
+    if (held.kind === 'ready') proxies.get(match.micro.name)!.web(req, res, match, body);
+    else if (held.kind === 'timeout') sendProblem(req, res, problemFor(match.micro, 'still_starting', String(readyTimeout)));
+    else sendProblem(req, res, problemFor(match.micro, 'not_running'));
+  }
+
+  function failed(req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined, error: unknown): void {
+    if (next && !res.headersSent) return next(error);
+    sendProblem(req, res, {
+      status: 500,
+      code: 'router_error',
+      title: 'space-router failed on this request',
+      message: error instanceof Error ? error.stack ?? error.message : String(error),
+    });
+  }
+
+  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const result = route(req.url ?? '/');
+    if (result.micro === null || result.micro.name === options.self) return false;
+    const micro = result.micro;
+    // From here the socket is ours; Node's server no longer guards it, so an error must not go unheard.
+    socket.on('error', () => {});
+    learnFrom(req);
+    void start();
+    if (gate && !gate.allowsUpgrade(req, result)) {
+      writeUpgradeProblem(socket, {
+        status: 401,
+        code: 'unauthorized',
+        title: 'Unauthorized',
+        message: `Websockets to the ${micro.name} micro need a signed-in session or an API key.`,
+      });
+      return true;
+    }
+    const proxy = proxies.get(micro.name);
+    if (statics.has(micro.name)) {
+      writeUpgradeProblem(socket, {
+        status: 404,
+        code: 'static_no_websocket',
+        title: `The static micro "${micro.name}" has no websockets`,
+        message: `${req.url} belongs to a static micro, which only serves files.`,
+      });
+      return true;
+    }
+    if (!proxy || closing) {
+      writeUpgradeProblem(socket, problemFor(micro, proxy ? 'not_running' : 'not_started'));
+      return true;
+    }
+    const connect = (held: HoldOutcome) => {
+      if (socket.destroyed) return;
+      if (held.kind === 'ready') proxy.upgrade(req, socket, head, result);
+      else if (held.kind === 'timeout') writeUpgradeProblem(socket, problemFor(micro, 'still_starting', String(readyTimeout)));
+      else writeUpgradeProblem(socket, problemFor(micro, 'not_running'));
+    };
+    const outcome = holdForMicro(supervisor, micro.name, readyTimeout);
+    if (outcome instanceof Promise) outcome.then(connect, () => socket.destroy());
+    else connect(outcome);
+    return true;
+  }
+
+  const router = function spaceRouterMiddleware(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
+    try {
+      handle(req, res, next);
+    } catch (error) {
+      failed(req, res, next, error);
+    }
+  } as SpaceRouter;
+
+  router.upgrade = upgrade;
+
+  router.attach = (server) => {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (upgrade(req, socket, head)) return;
+      // Node destroys upgrades nobody listens for; being the only listener must not leave one hanging.
+      if (server.listenerCount('upgrade') === 1) socket.destroy();
+    });
+    const onListening = () => {
+      host.learned = hostnameFromAddress(server.address()) ?? host.learned;
+      void start();
+    };
+    if (server.listening) onListening();
+    else server.once('listening', onListening);
+    server.once('close', () => void router.close());
+    return router;
+  };
+
+  router.ready = async () => {
+    await start();
+    await Promise.all([...proxies.keys()].map((name) => supervisor.waitReady(name, readyTimeout)));
+  };
+
+  router.close = () => {
+    closing ??= (async () => {
+      try {
+        await supervisor.stop();
+      } finally {
+        for (const proxy of proxies.values()) proxy.close();
+      }
+    })();
+    return closing;
+  };
+
+  Object.defineProperty(router, 'micros', {
+    enumerable: true,
+    get: () =>
+      supervisor.list().map(({ name, path, port, pid, state }) => ({ name, path, port, pid, state })),
+  });
+
+  router.route = (url) => {
+    const result = route(url);
+    return result.micro === null ? { micro: null } : { micro: result.micro.name, path: result.path };
+  };
+
+  router.trigger = async (actionId, input) => {
+    const { micro } = findAction(spacefile, actionId);
+    if (micro.engine === 'static') {
+      throw new Error(`Action "${actionId}" belongs to the static micro "${micro.name}", which has no process to receive it.`);
+    }
+    if (micro.name === options.self) {
+      const address = host.learned ?? host.fallback;
+      if (!address) throw new Error(`Action "${actionId}" belongs to "${micro.name}", served by the host, whose address is not known yet: attach(server) first.`);
+      return triggerAction({ origin: `http://${address}` }, actionId, input);
+    }
+    await start();
+    const status = await supervisor.waitReady(micro.name, readyTimeout);
+    const origin = `http://${formatHostPort(status.address ?? '127.0.0.1', status.port!)}`;
+    return triggerAction({ origin }, actionId, input);
+  };
+
+  return router;
+}

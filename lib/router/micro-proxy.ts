@@ -1,0 +1,196 @@
+import { Agent, ServerResponse, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware';
+import type { RouteMatch } from './route-table.js';
+import { addForwardedHeaders } from './forwarded-headers.js';
+import { formatHostPort, requestOrigin } from './host-address.js';
+import { rewriteLocation } from './location.js';
+import { describeReplayedBody, type RequestBody } from './request-body.js';
+import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
+
+/** Where a micro listens right now: the literal address that answered the readiness probe. */
+export interface MicroTarget {
+  address: string;
+  port: number;
+}
+
+export interface MicroProxyOptions {
+  /** Read per request: a restarted micro may come back on another port. */
+  target(): MicroTarget | undefined;
+  /** Milliseconds to wait for response headers once the request body is sent. */
+  proxyTimeout: number;
+  /** Build the answer for a failed proxy attempt; `detail` names the error. */
+  problem(kind: 'connection_failed' | 'proxy_timeout', detail: string): RouterProblem;
+}
+
+export interface MicroProxy {
+  web(req: IncomingMessage, res: ServerResponse, match: RouteMatch, body: RequestBody): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, match: RouteMatch): void;
+  /** Drop the idle keep-alive connections to the micro. */
+  close(): void;
+}
+
+/** What the proxy hooks need to know about one request in flight. */
+interface Exchange {
+  /** Path and query exactly as the micro must receive them. */
+  path: string;
+  prefix: string;
+  origin: string;
+  target: MicroTarget;
+  replay?: Buffer;
+}
+
+const TIMEOUT_CODE = 'ESPACEROUTERTIMEOUT';
+
+/**
+ * RFC 9110 section 7.6.1: these describe one connection, not the message. Forwarding them would let a
+ * client's `Connection: close` defeat the keep-alive pool, or a micro's close the client connection.
+ */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection'];
+
+/**
+ * One http-proxy-middleware instance per micro, over a keep-alive agent (the default agent-less
+ * http-proxy sends `Connection: close` both ways and loses two thirds of the throughput).
+ * `ws: true` stays off: the router's own dispatcher decides which upgrades are the micro's.
+ */
+export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
+  const agent = new Agent({ keepAlive: true });
+  const exchanges = new WeakMap<IncomingMessage, Exchange>();
+
+  const plugin: Plugin = (proxyServer) => {
+    proxyServer.on('proxyReq', (proxyReq, req) => {
+      const exchange = exchanges.get(req);
+      if (!exchange) return;
+      if (!proxyReq.headersSent) {
+        // http-proxy joins target and path with a `/+` -> `/` collapse; the micro must get the raw bytes.
+        proxyReq.path = exchange.path;
+        dropHopByHop(proxyReq, req);
+      }
+      // The parsed body's stream already ended, so http-proxy's pipe only ends the request: write first.
+      if (exchange.replay && !proxyReq.writableEnded) proxyReq.write(exchange.replay);
+      armResponseTimeout(proxyReq, options.proxyTimeout);
+    });
+
+    proxyServer.on('proxyReqWs', (proxyReq, req) => {
+      const exchange = exchanges.get(req);
+      if (exchange && !proxyReq.headersSent) proxyReq.path = exchange.path;
+    });
+
+    proxyServer.on('proxyRes', (proxyRes, req, res) => {
+      const exchange = exchanges.get(req);
+      const location = proxyRes.headers.location;
+      if (exchange && location) {
+        const rewritten = rewriteLocation(location, exchange.target, exchange.origin, exchange.prefix);
+        if (rewritten) proxyRes.headers.location = rewritten;
+      }
+      for (const name of HOP_BY_HOP) delete proxyRes.headers[name];
+      // The micro died or reset mid-body: break the client's connection so it sees a failed
+      // transfer instead of a cleanly ended, truncated one.
+      proxyRes.on('close', () => {
+        if (!proxyRes.complete) res.destroy();
+      });
+      // The client left (closed tab, aborted SSE): stop reading from the micro.
+      res.on('close', () => {
+        if (!res.writableEnded) proxyRes.destroy();
+      });
+    });
+
+    proxyServer.on('error', (error: NodeJS.ErrnoException, req, res) => {
+      const detail = error.code === TIMEOUT_CODE ? String(options.proxyTimeout) : describeError(error);
+      const kind = error.code === TIMEOUT_CODE ? 'proxy_timeout' : 'connection_failed';
+      if (res instanceof ServerResponse) {
+        if (req.socket.destroyed) return;
+        sendProblem(req, res, options.problem(kind, detail));
+        return;
+      }
+      const socket = res as Socket;
+      // Before the micro's handshake answer nothing was written: the client can still get a status.
+      if (socket.bytesWritten === 0) writeUpgradeProblem(socket, options.problem(kind, detail));
+      else socket.destroy();
+    });
+  };
+
+  const middleware = createProxyMiddleware({
+    router: (req) => {
+      const target = exchanges.get(req)?.target;
+      return target ? `http://${formatHostPort(target.address, target.port)}` : undefined;
+    },
+    pathFilter: () => true,
+    agent,
+    ejectPlugins: true,
+    plugins: [plugin],
+  });
+
+  function prepare(req: IncomingMessage, match: RouteMatch): MicroTarget | undefined {
+    const target = options.target();
+    if (!target) return undefined;
+    exchanges.set(req, { path: match.path, prefix: match.prefix, origin: requestOrigin(req), target });
+    req.url = match.path;
+    addForwardedHeaders(req, match.prefix);
+    return target;
+  }
+
+  return {
+    web(req, res, match, body) {
+      if (!prepare(req, match)) {
+        sendProblem(req, res, options.problem('connection_failed', 'the micro has no address yet'));
+        return;
+      }
+      // Node already answered `100 Continue` to the client (no checkContinue listener), so the body is
+      // on its way; forwarding the expectation would only make http-proxy skip its request hooks.
+      delete req.headers.expect;
+      if (body.kind === 'replay') {
+        exchanges.get(req)!.replay = body.body;
+        describeReplayedBody(req, body.body);
+      }
+      void middleware(req, res, (error: unknown) => {
+        sendProblem(req, res, options.problem('connection_failed', describeError(error)));
+      });
+    },
+    upgrade(req, socket, head, match) {
+      if (!prepare(req, match)) {
+        writeUpgradeProblem(socket, options.problem('connection_failed', 'the micro has no address yet'));
+        return;
+      }
+      middleware.upgrade(req, socket as Socket, head);
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+/** Strip hop-by-hop headers (and those the client listed in Connection) from a plain request. */
+function dropHopByHop(proxyReq: ClientRequest, req: IncomingMessage): void {
+  const listed = String(req.headers.connection ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  for (const name of [...HOP_BY_HOP, 'upgrade', ...listed]) proxyReq.removeHeader(name);
+}
+
+/**
+ * Only the wait for response headers is bounded: an upload may take long to send, and an SSE or
+ * download stream may stay quiet for minutes once it started.
+ */
+function armResponseTimeout(proxyReq: ClientRequest, timeoutMs: number): void {
+  let timer: NodeJS.Timeout | undefined;
+  proxyReq.once('finish', () => {
+    timer = setTimeout(() => {
+      const error: NodeJS.ErrnoException = new Error(`no response headers within ${timeoutMs} ms`);
+      error.code = TIMEOUT_CODE;
+      proxyReq.destroy(error);
+    }, timeoutMs);
+    timer.unref();
+  });
+  const clear = () => clearTimeout(timer);
+  proxyReq.once('response', clear);
+  proxyReq.once('close', clear);
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? `${code}: ${error.message}` : error.message;
+}

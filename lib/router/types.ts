@@ -1,0 +1,102 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import type { Logger, MicroState, RestartPolicy } from '../supervisor/types.js';
+import type { ActionResult } from '../runtime/types.js';
+
+/** Options of {@link SpaceRouter}; every field is optional. */
+export interface RouterOptions {
+  /**
+   * Project root: micro `src` directories are resolved against it.
+   * Default: the Spacefile's directory when given a path, else `spacefile.root`, else `process.cwd()`.
+   * A relative Spacefile path is resolved against it as well.
+   */
+  root?: string;
+  /**
+   * Name of the micro that the host server serves itself (for example `frontend` when the router runs
+   * inside that micro's Vite or Express server). It is not spawned; its HTTP requests go to `next()`
+   * with `req.url` untouched, and `upgrade()` leaves its websocket upgrades alone (returns false).
+   * Default: none (every micro is spawned or served by the router).
+   */
+  self?: string;
+  /**
+   * `host:port` given to micros as `DETA_SPACE_APP_HOSTNAME` while the host's own listening address is
+   * unknown. Once the router learns the real address (from `attach(server)` or from the first request's
+   * socket) that address wins. Default: the learned address, else unset.
+   */
+  hostname?: string;
+  /**
+   * Start only these micros (for example to run one micro's action, or to debug one micro). Requests
+   * for the others answer 502 naming this option; static micros and `self` are unaffected.
+   * Default: every micro.
+   */
+  only?: string[];
+  /** Extra environment for every micro; wins over everything else. Default: none. */
+  env?: Record<string, string>;
+  /**
+   * Milliseconds a micro may take to accept connections, and how long a request that arrives while its
+   * micro is starting or restarting is held before it is answered 503. Default: 60_000.
+   */
+  readyTimeout?: number;
+  /**
+   * Milliseconds to wait for a micro's response headers before answering 504 (streams that already
+   * started are never cut). Default: 120_000.
+   */
+  proxyTimeout?: number;
+  /** Where micro log lines and router notices go. Default: prefixed lines on stdout/stderr. */
+  logger?: Logger;
+  /** Restart policy for crashed micros; `false` never restarts. Default: the supervisor's (5 restarts per minute, backoff from 500 ms to 8 s). */
+  restart?: RestartPolicy | false;
+  /**
+   * Emulate Space authentication (private apps, `public_routes`, API keys, sign-in below `/__space`).
+   * Default: false, like `space dev`.
+   */
+  auth?: boolean;
+}
+
+/** One micro as the router sees it right now. */
+export interface MicroSnapshot {
+  name: string;
+  /** Mount path (`/` for the primary). */
+  path: string;
+  /** Port the micro listens on; undefined for static micros, `self` and micros not started. */
+  port?: number;
+  pid?: number;
+  state: MicroState;
+}
+
+/** What `route()` says about a URL: the micro that owns it and the path it receives. */
+export type RouteExplanation = { micro: string; path: string } | { micro: null };
+
+export type NextFunction = (err?: unknown) => void;
+
+/**
+ * The router: a connect/Express middleware (arity 3, `next` optional) that is also a plain
+ * `node:http` request listener, with lifecycle members attached.
+ */
+export interface SpaceRouter {
+  (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
+  /**
+   * Route a websocket upgrade. Returns true when the router took the socket (it then owns it, and
+   * answers errors on it); false leaves the socket untouched for other `upgrade` listeners.
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /**
+   * Listen for the server's upgrades, learn its listening address (for `DETA_SPACE_APP_HOSTNAME`),
+   * start the micros once it listens, and close the router when the server closes.
+   */
+  attach(server: Server | HttpsServer): SpaceRouter;
+  /** Starts the micros if needed; resolves when every micro is ready, rejects with the failing micro's MicroError. */
+  ready(): Promise<void>;
+  /** Idempotent: every micro process tree gone and its port free when it resolves. */
+  close(): Promise<void>;
+  /** Snapshot of every micro in Spacefile order. */
+  readonly micros: MicroSnapshot[];
+  /** Explain a request target: `route('/api/x?y=1')` is `{ micro: 'api', path: '/x?y=1' }`. */
+  route(url: string): RouteExplanation;
+  /**
+   * Deliver a scheduled action now, as Space did: `POST /__space/v0/actions` to the owning micro.
+   * Resolves with the micro's answer; rejects for an unknown action id.
+   */
+  trigger(actionId: string, input?: unknown): Promise<ActionResult>;
+}
