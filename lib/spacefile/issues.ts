@@ -115,16 +115,22 @@ function wrongType(path: KeyPath, key: string, expected: string, value: unknown)
       ? { path, message: 'the Spacefile is empty', hint: 'start with "v: 0" and a "micros:" list' }
       : { path, message: `a Spacefile must be a mapping of keys, not ${describeValue(value)}`, hint: 'start with "v: 0" and a "micros:" list' };
   }
+  const isItem = typeof path[path.length - 1] === 'number';
   if (value === null) {
-    return { path, message: `has no value (expected ${wanted})`, hint: `give "${key}" a value or remove the line` };
+    const hint = isItem ? 'fill in the empty "-" item or remove it' : `give "${key}" a value or remove the line`;
+    return { path, message: `has no value (expected ${wanted})`, hint };
   }
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
     const text = asYamlText(value);
     return {
       path,
       message: `must be a string, not ${describeValue(value)}`,
-      hint: `quote it: ${key}: "${text}"`,
+      hint: isItem ? `quote it: "${text}"` : `quote it: ${key}: "${text}"`,
     };
+  }
+  if (expected === 'object') {
+    const example = path.length === 2 && path[0] === 'micros' ? ', e.g. "- name: api" with src and engine under it' : '';
+    return { path, message: `must be a mapping, not ${describeValue(value)}`, hint: `write it as "key: value" lines${example}` };
   }
   if (expected === 'boolean' && typeof value === 'string') {
     const yamlOneOne = /^(y|yes|n|no|on|off)$/i.test(value);

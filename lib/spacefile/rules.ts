@@ -170,8 +170,13 @@ function checkPaths(micros: unknown[]): RawProblem[] {
   const problems: RawProblem[] = [];
   const primary = primaryIndex(micros);
   const owners = new Map<string, string>();
+  const names = new Set<unknown>();
   micros.forEach((micro, index) => {
-    if (index === primary || !isObject(micro) || micro.primary === true) return;
+    if (!isObject(micro)) return;
+    // A duplicate name is reported once, not again as the duplicate path it implies.
+    const repeatsName = names.has(micro.name);
+    names.add(micro.name);
+    if (index === primary || micro.primary === true || (repeatsName && micro.path === undefined)) return;
     // A path taken from an invalid name would only repeat the name's problem.
     const fromName = typeof micro.name === 'string' && NAME_PATTERN.test(micro.name) ? micro.name : undefined;
     const written = typeof micro.path === 'string' ? micro.path : micro.path === undefined ? fromName : undefined;

@@ -33,7 +33,21 @@ export function parseYaml(text: string): ParsedYaml {
     seenLines.add(key);
     problems.push(problem);
   }
+  if (problems.length === 0) problems.push(...complexKeys(doc, lineCounter));
   return { doc, lineCounter, problems };
+}
+
+/** `? [a]` style keys are valid YAML but no Spacefile key; converting them to JS would only warn. */
+function complexKeys(doc: Document, lineCounter: LineCounter): SpacefileProblem[] {
+  const problems: SpacefileProblem[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (pair.key === null || isScalar(pair.key)) return;
+      const { line, col } = lineCounter.linePos((pair.key as { range?: number[] }).range?.[0] ?? 0);
+      problems.push({ line, column: col, path: '', message: 'a key here is a list or mapping', hint: 'Spacefile keys are plain words such as "name"' });
+    },
+  });
+  return problems;
 }
 
 function describeSyntaxError(
@@ -113,6 +127,14 @@ function describeSyntaxError(
         hint: `keys of one mapping must start in the same column and each list item starts with "- "${alignmentAdvice(lines, badLine, badText.trimStart())}`,
       };
     }
+    case 'MULTIPLE_DOCS':
+      return {
+        line,
+        column,
+        path: '',
+        message: 'a second YAML document starts here',
+        hint: 'a Spacefile is one document; remove this "---" line and what follows, or merge it into the first',
+      };
     default:
       return {
         line,
