@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import request from 'supertest';
@@ -129,23 +130,36 @@ test('close() ends every micro process and frees every port', async () => {
     ['api', 'frontend', 'stats'],
   );
 
+  for (const pid of pids) assert.notDeepEqual(liveProcesses(pid), [], `micro ${pid} should be running before close()`);
+
   await running().close();
 
   for (const pid of pids) {
-    assert.equal(isAlive(pid), false, `process ${pid} is still running`);
-    assert.equal(isAlive(-pid), false, `process group ${pid} still has members`);
+    assert.deepEqual(liveProcesses(pid), [], `micro process group ${pid} still has live processes`);
   }
   for (const freed of ports) assert.equal(await canListen(freed), true, `port ${freed} is still taken`);
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
+/**
+ * Live (not zombie) processes whose pid or process group is `pid`: micros are spawned as group
+ * leaders, so this covers grandchildren too. A zombie has exited and only waits for its parent (this
+ * test process) to collect its status.
+ */
+function liveProcesses(pid: number): string[] {
+  const live: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state !== 'Z' && (Number(entry) === pid || Number(pgrp) === pid)) live.push(stat.trim());
   }
+  return live;
 }
 
 function canListen(port: number): Promise<boolean> {

@@ -2,20 +2,18 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { spaceRouter } from 'space-router';
-
-type RouterOptions = NonNullable<Parameters<typeof spaceRouter>[1]>;
+import { spaceRouter, type Logger, type SpaceRouter } from 'space-router';
 
 export interface ExampleOptions {
   /** Port for the host server; 0 picks a free one. */
   port: number;
   /** Where micro logs go; the router's default prints them prefixed with the micro's name. */
-  logger?: RouterOptions['logger'];
+  logger?: Logger;
 }
 
 export interface RunningExample {
   server: http.Server;
-  router: ReturnType<typeof spaceRouter>;
+  router: SpaceRouter;
   port: number;
   /** Stops the host server and every micro; safe to call more than once. */
   close(): Promise<void>;

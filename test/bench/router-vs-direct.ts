@@ -13,8 +13,8 @@ import { createProxyMiddleware } from 'http-proxy-middleware';
 import { spaceRouter } from 'space-router';
 
 const SMALL = { count: 3000, concurrency: 32, warmup: 300, bytes: 'hello from upstream\n'.length };
-const STREAM = { iterations: 5, bytes: 20 * 1024 * 1024 };
-const ROUNDS = 2;
+const STREAM = { iterations: 10, bytes: 20 * 1024 * 1024 };
+const ROUNDS = 3;
 const TARGETS = { small: 0.2, stream: 0.6 };
 const BENCH_TIMEOUT_MS = 300_000;
 
