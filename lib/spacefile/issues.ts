@@ -11,8 +11,6 @@ export interface RawProblem {
   path: KeyPath;
   message: string;
   hint?: string;
-  /** Point at the value instead of the key (e.g. the offending item of a list). */
-  atValue?: boolean;
 }
 
 type Level = keyof typeof KEYS;
@@ -23,7 +21,6 @@ const MISSING_HINTS: Record<string, string> = {
   'micro.name': 'add "name: <name>" (letters, digits, "_" and "-")',
   'micro.src': 'add "src: ./<directory>", relative to the Spacefile ("./" for the project root)',
   'micro.engine': `add "engine: <engine>", one of ${ENGINES.join(', ')}`,
-  'top.v': 'add "v: 0" as the first line',
   'env.name': 'each env preset needs "name: <VARIABLE_NAME>"',
   'action.id': 'add "id: <unique id>"',
   'action.name': 'add "name: <unique name>"',
@@ -72,7 +69,7 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: unknown): RawProblem
     case 'too_big':
       return [tooLong(path, key, Number(issue.maximum), value)];
     case 'too_small':
-      return [{ path, message: 'is an empty string', hint: 'write a route pattern such as "/public/*"', atValue: true }];
+      return [{ path, message: 'is an empty string', hint: 'write a route pattern such as "/public/*"' }];
     case 'custom': {
       const params = issue.params as { hint?: string } | undefined;
       return [{ path, message: issue.message, hint: params?.hint }];
@@ -182,10 +179,9 @@ function wrongValue(path: KeyPath, key: string, values: readonly unknown[], valu
 
 function tooLong(path: KeyPath, key: string, maximum: number, value: unknown): RawProblem {
   const text = typeof value === 'string' ? value : '';
-  const what = key === 'app_name' ? 'app_name' : key;
   return {
     path,
-    message: `${JSON.stringify(text)} is ${text.length} characters long; ${what} allows at most ${maximum}`,
+    message: `${JSON.stringify(text)} is ${text.length} characters long; ${key} allows at most ${maximum}`,
     hint: key === 'app_name' ? `shorten it, e.g. ${JSON.stringify(text.slice(0, maximum).trimEnd())}` : `shorten it to ${maximum} characters`,
   };
 }

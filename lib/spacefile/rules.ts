@@ -29,7 +29,6 @@ export function checkRules(raw: unknown, root: string | undefined): RawProblem[]
       path: ['micros', MAX_MICROS],
       message: `${micros.length} micros; an app has at most ${MAX_MICROS}`,
       hint: 'merge micros or split the app',
-      atValue: true,
     });
   }
   problems.push(...checkNames(micros), ...checkPrimary(micros), ...checkPaths(micros), ...checkActions(micros));
@@ -115,7 +114,6 @@ function checkUnique(list: unknown, path: (string | number)[]): RawProblem[] {
         path: [...path, i],
         message: `${JSON.stringify(item)} is listed twice (also item ${first + 1})`,
         hint: 'remove the duplicate',
-        atValue: true,
       });
   });
   return problems;
