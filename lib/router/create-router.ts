@@ -8,7 +8,7 @@ import { createRouteTable, type RouteMatch } from './route-table.js';
 import type { NextFunction, RouterOptions, SpaceRouter } from './types.js';
 import { createMicroProxy, type MicroProxy } from './micro-proxy.js';
 import { createStaticMicro, type StaticMicroHandler } from './static-micro.js';
-import { holdForMicro, type HoldOutcome } from './hold.js';
+import { holdForMicro, nextStateChange, type HoldOutcome } from './hold.js';
 import { inspectRequestBody, type RequestBody } from './request-body.js';
 import { microProblem, type ProblemKind } from './micro-problem.js';
 import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
@@ -31,6 +31,8 @@ export interface RouterParts {
 
 const DEFAULT_READY_TIMEOUT = 60_000;
 const DEFAULT_PROXY_TIMEOUT = 120_000;
+/** How long a refused connection to a `ready` micro waits for the supervisor to notice a crash. */
+const REFUSED_WAIT_MS = 1_000;
 
 /**
  * Assemble the router from its parts. Micros start on the first of: `ready()`, the first routed
@@ -65,10 +67,26 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
           },
           proxyTimeout,
           problem: (kind, detail) => problemFor(micro, kind, detail),
+          retry: (req, res, reason) => {
+            const flight = inFlight.get(req);
+            if (!flight || flight.retried) return false;
+            flight.retried = true;
+            const wait = reason === 'refused' ? nextStateChange(supervisor, micro.name, REFUSED_WAIT_MS) : Promise.resolve();
+            wait
+              .then(() => holdForMicro(supervisor, micro.name, readyTimeout))
+              .then(
+                (held) => forward(req, res, flight.match, flight.body, held),
+                (error: unknown) => failed(req, res, undefined, error),
+              );
+            return true;
+          },
         }),
       );
     }
   }
+
+  /** What a second attempt needs once `req.url` has been rewritten for the micro. */
+  const inFlight = new WeakMap<IncomingMessage, { match: RouteMatch; body: RequestBody; retried?: boolean }>();
 
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
@@ -126,7 +144,10 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
   function forward(req: IncomingMessage, res: ServerResponse, match: RouteMatch, body: RequestBody, held: HoldOutcome): void {
     // The client may have given up while the micro was starting.
     if (res.destroyed || res.writableEnded) return;
-    if (held.kind === 'ready') proxies.get(match.micro.name)!.web(req, res, match, body);
+    if (held.kind === 'ready') {
+      if (!inFlight.has(req)) inFlight.set(req, { match, body });
+      proxies.get(match.micro.name)!.web(req, res, match, body);
+    }
     else if (held.kind === 'timeout') sendProblem(req, res, problemFor(match.micro, 'still_starting', String(readyTimeout)));
     else sendProblem(req, res, problemFor(match.micro, 'not_running'));
   }

@@ -28,3 +28,27 @@ export function holdForMicro(
     },
   );
 }
+
+/**
+ * Resolves at the micro's next state change, at once if it is not `ready`, or after `withinMs`.
+ * A refused connection to a `ready` micro usually means it just died and the supervisor is about
+ * to say so; waiting for that turns a needless 502 into a held request.
+ */
+export function nextStateChange(
+  supervisor: Pick<Supervisor, 'status' | 'onState'>,
+  name: string,
+  withinMs: number,
+): Promise<void> {
+  if (supervisor.status(name)?.state !== 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      off();
+      clearTimeout(timer);
+      resolve();
+    };
+    const off = supervisor.onState((status) => {
+      if (status.name === name) done();
+    });
+    const timer = setTimeout(done, withinMs);
+  });
+}

@@ -22,6 +22,13 @@ export interface MicroProxyOptions {
   proxyTimeout: number;
   /** Build the answer for a failed proxy attempt; `detail` names the error. */
   problem(kind: 'connection_failed' | 'proxy_timeout', detail: string): RouterProblem;
+  /**
+   * A request that failed before the micro saw any of it and that can be sent again (no body, or a
+   * rebuilt one): return true to take it over (typically: wait for the micro, then `web()` again).
+   * `refused`: nothing listens (a crash the supervisor has not noticed yet); `stale`: a pooled
+   * keep-alive connection the micro had just closed.
+   */
+  retry?(req: IncomingMessage, res: ServerResponse, reason: 'refused' | 'stale'): boolean;
 }
 
 export interface MicroProxy {
@@ -39,6 +46,8 @@ interface Exchange {
   origin: string;
   target: MicroTarget;
   replay?: Buffer;
+  /** The upstream request went out on a pooled connection. */
+  reused?: boolean;
 }
 
 const TIMEOUT_CODE = 'ESPACEROUTERTIMEOUT';
@@ -62,6 +71,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     proxyServer.on('proxyReq', (proxyReq, req) => {
       const exchange = exchanges.get(req);
       if (!exchange) return;
+      exchange.reused = proxyReq.reusedSocket;
       if (!proxyReq.headersSent) {
         // http-proxy joins target and path with a `/+` -> `/` collapse; the micro must get the raw bytes.
         proxyReq.path = exchange.path;
@@ -101,6 +111,8 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       const kind = error.code === TIMEOUT_CODE ? 'proxy_timeout' : 'connection_failed';
       if (res instanceof ServerResponse) {
         if (req.socket.destroyed) return;
+        const retry = res.headersSent ? undefined : retryReason(error, exchanges.get(req));
+        if (retry && canResend(req, exchanges.get(req)) && options.retry?.(req, res, retry)) return;
         sendProblem(req, res, options.problem(kind, detail));
         return;
       }
@@ -125,6 +137,12 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
   function prepare(req: IncomingMessage, match: RouteMatch): MicroTarget | undefined {
     const target = options.target();
     if (!target) return undefined;
+    const retried = exchanges.get(req);
+    if (retried) {
+      // A second attempt: headers and url were already adjusted; only the address may have moved.
+      retried.target = target;
+      return target;
+    }
     exchanges.set(req, { path: match.path, prefix: match.prefix, origin: requestOrigin(req), target });
     req.url = match.path;
     addForwardedHeaders(req, match.prefix);
@@ -159,6 +177,19 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       agent.destroy();
     },
   };
+}
+
+function retryReason(error: NodeJS.ErrnoException, exchange: Exchange | undefined): 'refused' | 'stale' | undefined {
+  if (error.code === 'ECONNREFUSED') return 'refused';
+  if (exchange?.reused && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return 'stale';
+  return undefined;
+}
+
+/** Only a request whose body we still hold (none, or rebuilt) can be sent twice. */
+function canResend(req: IncomingMessage, exchange: Exchange | undefined): boolean {
+  if (exchange?.replay) return true;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 /** Strip hop-by-hop headers (and those the client listed in Connection) from a plain request. */
