@@ -1,0 +1,3 @@
+export function Greeting() {
+  return <h1 id="greeting">Hello from Next</h1>;
+}
