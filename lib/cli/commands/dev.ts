@@ -10,7 +10,7 @@ import { createJsonReporter } from '../dev/json-reporter.js';
 import { DEFAULT_PORT, listen } from '../dev/listen.js';
 import { openBrowser } from '../dev/open-browser.js';
 import type { DevReporter } from '../dev/reporter.js';
-import { watchStates } from '../dev/state-watch.js';
+import { watchStates, type StateWatch } from '../dev/state-watch.js';
 import { createTextReporter } from '../dev/text-reporter.js';
 
 export const dev: Command = {
@@ -73,6 +73,7 @@ fails to start (its name, command, port and last log lines are printed).`,
         auth: values.auth === true,
       });
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       reporter.failed(error);
       return 1;
     }
@@ -96,7 +97,14 @@ async function serve(reporter: DevReporter, settings: DevSettings): Promise<numb
   if (unknown.length > 0) {
     throw new UsageError(`--micro names ${unknown.map((name) => `"${name}"`).join(', ')}, but the Spacefile has ${names.join(', ')}`);
   }
-  reporter.begin(displayPath(spacefile.filename ?? settings.project), names);
+  reporter.begin(
+    displayPath(spacefile.filename ?? settings.project),
+    spacefile.micros.map((micro) => ({
+      name: micro.name,
+      runs:
+        micro.engine === 'static' ? 'static' : settings.micros.length > 0 && !settings.micros.includes(micro.name) ? 'skipped' : 'process',
+    })),
+  );
 
   const options: RouterOptions = { logger: reporter.logger, auth: settings.auth };
   if (settings.micros.length > 0) options.only = settings.micros;
@@ -135,7 +143,7 @@ async function serve(reporter: DevReporter, settings: DevSettings): Promise<numb
   for (const signal of signals) process.on(signal, onSignal);
 
   const elapsed = () => Date.now() - startedAt;
-  let unwatch = () => {};
+  let watch: StateWatch | undefined;
   try {
     let port: number;
     try {
@@ -146,7 +154,7 @@ async function serve(reporter: DevReporter, settings: DevSettings): Promise<numb
     }
     const url = `http://${urlHost(settings.host)}:${port}/`;
     reporter.listening(url);
-    unwatch = watchStates(router, {
+    watch = watchStates(router, {
       intervalMs: 100,
       waitingEveryMs: 10_000,
       onState: (micro) => reporter.state(micro, elapsed()),
@@ -157,9 +165,10 @@ async function serve(reporter: DevReporter, settings: DevSettings): Promise<numb
       router.ready().then(() => 'ready' as const),
       stopSignalled.then(() => 'stopped' as const),
     ]).catch((error: unknown) => error);
+    watch.check();
     if (outcome !== 'ready' && outcome !== 'stopped') {
-      if (stopping) return await stopped(reporter, stop);
-      unwatch();
+      if (stopping) return await stopped(reporter, stop, watch);
+      watch.stop();
       reporter.failed(outcome);
       await stop();
       return 1;
@@ -169,15 +178,16 @@ async function serve(reporter: DevReporter, settings: DevSettings): Promise<numb
       if (settings.open) openBrowser(url);
     }
     await stopSignalled;
-    return await stopped(reporter, stop);
+    return await stopped(reporter, stop, watch);
   } finally {
-    unwatch();
+    watch?.stop();
     for (const signal of signals) process.off(signal, onSignal);
   }
 }
 
-async function stopped(reporter: DevReporter, stop: () => Promise<void>): Promise<number> {
+async function stopped(reporter: DevReporter, stop: () => Promise<void>, watch: StateWatch): Promise<number> {
   await stop();
+  watch.stop();
   reporter.stopped();
   return 0;
 }

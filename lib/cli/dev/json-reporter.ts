@@ -7,13 +7,15 @@ import { microUrl, type DevReporter } from './reporter.js';
 /** One JSON object per line on stdout, each with `time` and `event`: for CI logs and tools. */
 export function createJsonReporter(): DevReporter {
   let names: string[] = [];
+  let skipped: string[] = [];
   const emit = (event: string, fields: Record<string, unknown> = {}) => {
     process.stdout.write(JSON.stringify({ time: new Date().toISOString(), event, ...fields }) + '\n');
   };
   const snapshot = (micro: MicroSnapshot) => ({
     micro: micro.name,
     path: micro.path,
-    state: micro.state,
+    // A micro left out by --micro is listed by the supervisor as ready; it is not running.
+    state: skipped.includes(micro.name) ? 'not started' : micro.state,
     port: micro.port,
     pid: micro.pid,
   });
@@ -25,11 +27,14 @@ export function createJsonReporter(): DevReporter {
       error: (message) => emit('log', { level: 'error', ...parseLogLine(message, names) }),
     },
     begin: (spacefile, micros) => {
-      names = micros;
+      names = micros.map((micro) => micro.name);
+      skipped = micros.filter((micro) => micro.runs === 'skipped').map((micro) => micro.name);
       emit('begin', { spacefile, micros });
     },
     listening: (url) => emit('listening', { url }),
-    state: (micro, elapsedMs) => emit('state', { ...snapshot(micro), elapsedMs }),
+    state: (micro, elapsedMs) => {
+      if (!skipped.includes(micro.name)) emit('state', { ...snapshot(micro), elapsedMs });
+    },
     waiting: (micro, elapsedMs) => emit('waiting', { micro: micro.name, elapsedMs }),
     ready: (micros, url, elapsedMs) =>
       emit('ready', { url, elapsedMs, micros: micros.map((micro) => ({ ...snapshot(micro), url: microUrl(url, micro) })) }),

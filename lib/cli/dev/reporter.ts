@@ -5,7 +5,7 @@ import type { Logger } from '../../supervisor/types.js';
 export interface DevReporter {
   /** Micro log lines and router notices; held back while micros start so progress stays readable. */
   logger: Logger;
-  begin(spacefile: string, micros: string[]): void;
+  begin(spacefile: string, micros: MicroPlan[]): void;
   listening(url: string): void;
   /** A micro changed state; `elapsedMs` counts from the start of `dev`. */
   state(micro: MicroSnapshot, elapsedMs: number): void;
@@ -17,6 +17,12 @@ export interface DevReporter {
   failed(error: unknown): void;
   stopping(forced: boolean): void;
   stopped(): void;
+}
+
+/** How `dev` runs a micro: its own process, files served by the router, or not at all (left out by `--micro`). */
+export interface MicroPlan {
+  name: string;
+  runs: 'process' | 'static' | 'skipped';
 }
 
 /** The address of a micro through the router: the app's origin plus the micro's mount path. */

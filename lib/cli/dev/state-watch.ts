@@ -9,11 +9,18 @@ export interface StateWatchOptions {
   onWaiting(micro: MicroSnapshot, startingForMs: number): void;
 }
 
+export interface StateWatch {
+  /** Report what changed since the last look, now (before printing anything that depends on it). */
+  check(): void;
+  /** One last look, then no more. */
+  stop(): void;
+}
+
 /**
  * Report micro state changes by comparing the router's public `micros` snapshots; the router has no
- * event hook, and a poll of a few plain objects is cheap. Returns a function that stops watching.
+ * event hook, and a poll of a few plain objects is cheap. 
  */
-export function watchStates(router: Pick<SpaceRouter, 'micros'>, options: StateWatchOptions): () => void {
+export function watchStates(router: Pick<SpaceRouter, 'micros'>, options: StateWatchOptions): StateWatch {
   const last = new Map<string, MicroState>();
   const startingSince = new Map<string, number>();
   const lastWaiting = new Map<string, number>();
@@ -46,8 +53,11 @@ export function watchStates(router: Pick<SpaceRouter, 'micros'>, options: StateW
   tick();
   const timer = setInterval(tick, options.intervalMs);
   timer.unref();
-  return () => {
-    clearInterval(timer);
-    tick();
+  return {
+    check: tick,
+    stop() {
+      clearInterval(timer);
+      tick();
+    },
   };
 }

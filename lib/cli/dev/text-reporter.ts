@@ -4,7 +4,7 @@ import { reportError } from '../errors.js';
 import { truncateVisible, type Output } from '../output.js';
 import { renderTable } from '../table.js';
 import { parseLogLine } from './log-line.js';
-import { microUrl, seconds, type DevReporter } from './reporter.js';
+import { microUrl, seconds, type DevReporter, type MicroPlan } from './reporter.js';
 
 /** Log lines kept while micros start; a chatty micro must not grow memory without bound. */
 const MAX_HELD_LINES = 1000;
@@ -21,13 +21,17 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   const { colors } = output;
   let nameWidth = 0;
   let running = false;
-  const held: Array<[Level, string]> = [];
+  const held: Array<{ level: Level; message: string; micro?: string }> = [];
+  /** Micros whose lines are shown at once even while starting: they crashed, and their lines say why. */
+  const live = new Set<string>();
   let dropped = 0;
 
   const line = (text: string) => output.out(truncateVisible(text, output.columns));
-  const name = (micro: string) => colors.bold(micro.padEnd(nameWidth));
+  const name = (micro: string): string => colors.bold(micro.padEnd(nameWidth));
 
   let names: string[] = [];
+  let plans: MicroPlan[] = [];
+  const runs = (micro: string) => plans.find((plan) => plan.name === micro)?.runs;
   const print = (level: Level, message: string) => {
     const parsed = parseLogLine(message, names);
     const tone = level === 'error' ? colors.red : level === 'warn' ? colors.yellow : (text: string) => text;
@@ -41,12 +45,19 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   };
   const log = (level: Level) => (message: string) => {
     if (quiet && level === 'info') return;
-    if (running) return print(level, message);
-    if (held.length < MAX_HELD_LINES) held.push([level, message]);
+    const micro = parseLogLine(message, names).micro;
+    if (running || (micro !== undefined && live.has(micro))) return print(level, message);
+    if (held.length < MAX_HELD_LINES) held.push({ level, message, micro });
     else dropped++;
   };
+  const release = (micro: string) => {
+    live.add(micro);
+    const mine = held.filter((entry) => entry.micro === micro);
+    held.splice(0, held.length, ...held.filter((entry) => entry.micro !== micro));
+    for (const entry of mine) print(entry.level, entry.message);
+  };
   const flush = () => {
-    for (const [level, message] of held.splice(0)) print(level, message);
+    for (const { level, message } of held.splice(0)) print(level, message);
     if (dropped > 0) output.err(colors.dim(`(${dropped} earlier log lines not shown)`));
     dropped = 0;
     running = true;
@@ -58,7 +69,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
       case 'starting':
         return `  ${colors.dim('◌')} ${label}  ${colors.dim('starting')}`;
       case 'ready': {
-        const where = micro.port === undefined ? 'no process' : `port ${micro.port}`;
+        const where = micro.port === undefined ? 'static files' : `port ${micro.port}`;
         return `  ${colors.green('✓')} ${label}  ${colors.green('ready')} ${seconds(elapsedMs).padStart(6)}  ${colors.dim(where)}`;
       }
       case 'restarting':
@@ -74,10 +85,13 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
 
     begin(spacefile, micros) {
-      names = micros;
-      nameWidth = Math.max(...micros.map((micro) => micro.length));
+      plans = micros;
+      names = micros.map((micro) => micro.name);
+      nameWidth = Math.max(...names.map((name) => name.length));
       if (quiet) return;
-      line(`${colors.bold('space-router dev')}  ${spacefile}  ${colors.dim(`(${micros.join(', ')})`)}`);
+      const skipped = micros.filter((micro) => micro.runs === 'skipped').map((micro) => micro.name);
+      const note = skipped.length === 0 ? names.join(', ') : `${names.join(', ')}; ${skipped.join(', ')} not started`;
+      line(`${colors.bold('space-router dev')}  ${spacefile}  ${colors.dim(`(${note})`)}`);
     },
 
     listening(url) {
@@ -85,6 +99,8 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     },
 
     state(micro, elapsedMs) {
+      if (runs(micro.name) === 'skipped') return;
+      if (!running && (micro.state === 'restarting' || micro.state === 'failed')) release(micro.name);
       // After startup, only trouble (and recovery from it) is worth a line.
       if (quiet && micro.state !== 'failed' && micro.state !== 'restarting') return;
       line(stateLine(micro, elapsedMs));
@@ -102,7 +118,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
           micro.path,
           microUrl(url, micro),
           micro.port === undefined ? '-' : String(micro.port),
-          micro.state,
+          runs(micro.name) === 'skipped' ? 'not started' : micro.state,
         ]);
         const table = renderTable(['MICRO', 'PATH', 'URL', 'PORT', 'STATE'], rows, {
           colors,

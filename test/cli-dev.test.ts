@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import getPort from 'get-port';
+import { canBind, fixtureDir, isRunning, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
+
+const APP = 'test/fixtures/cli/app';
+/** A bound for "stops promptly", not a timing assertion: the supervisor's grace period is 3 s. */
+const STOP_BOUND_MS = 5_000;
+
+interface Seen {
+  micro: string;
+  method: string;
+  url: string;
+  body: string;
+}
+
+async function get(url: string): Promise<{ status: number; type: string | null; text: string }> {
+  const response = await fetch(url);
+  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+}
+
+async function interrupt(cli: RunningCli): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+  const sent = Date.now();
+  cli.child.kill('SIGINT');
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still running ${STOP_BOUND_MS} ms after SIGINT\n${cli.stdout()}\n${cli.stderr()}`)), STOP_BOUND_MS);
+  });
+  try {
+    const exit = await Promise.race([cli.exited, bound]);
+    return { ...exit, ms: Date.now() - sent };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('space-router dev on the fixture app', () => {
+  let cli: RunningCli;
+  let port: number;
+  let origin: string;
+  after(() => cli?.stop());
+
+  test('shows progress, then the table, then serves the app', async () => {
+    port = await getPort({ host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${port}`;
+    cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--no-color']);
+    await cli.waitFor(/➜ http:\/\/127\.0\.0\.1:\d+\/ +ready in \d+\.\ds · Ctrl-C to stop\n/);
+
+    const lines = cli.stdout().split('\n');
+    assert.equal(lines[0], `space-router dev  ${APP}/Spacefile  (web, api, docs)`);
+    assert.equal(lines[1], `  listening on ${origin}/; starting micros…`);
+    for (const name of ['web ', 'api ']) {
+      assert.ok(lines.includes(`  ◌ ${name}  starting`), `no starting line for ${name}`);
+      assert.ok(lines.some((line) => new RegExp(`^  ✓ ${name}  ready +\\d+\\.\\ds  port \\d+$`).test(line)), `no ready line for ${name}`);
+    }
+    assert.ok(lines.some((line) => /^ {2}✓ docs {2}ready +\d+\.\ds {2}static files$/.test(line)));
+
+    const header = lines.findIndex((line) => /^ {2}MICRO {2}PATH {3}URL +PORT +STATE$/.test(line));
+    assert.ok(header > 0, cli.stdout());
+    const rows = lines.slice(header + 1, header + 4);
+    assert.match(rows[0]!, new RegExp(`^  web    /      ${origin}/ +\\d+ +ready$`));
+    assert.match(rows[1]!, new RegExp(`^  api    /api   ${origin}/api +\\d+ +ready$`));
+    assert.match(rows[2]!, new RegExp(`^  docs   /docs  ${origin}/docs +- +ready$`));
+    // Every cell starts under its heading.
+    const columns = ['URL', 'PORT', 'STATE'].map((label) => lines[header]!.indexOf(label));
+    for (const row of rows) {
+      for (const column of columns) assert.match(row.slice(column - 2, column + 1), /^ {2}\S$/, `misaligned: ${row}`);
+    }
+    assert.equal(lines[header + 4], '');
+  });
+
+  test('requests through it reach the right micro with the right path', async () => {
+    const root = await get(`${origin}/`);
+    assert.equal(root.status, 200);
+    assert.deepEqual(JSON.parse(root.text) as Seen, { micro: 'web', method: 'GET', url: '/', body: '' });
+
+    const api = await get(`${origin}/api/x?y=1`);
+    assert.equal(api.status, 200);
+    assert.deepEqual(JSON.parse(api.text) as Seen, { micro: 'api', method: 'GET', url: '/x?y=1', body: '' });
+
+    const apix = await get(`${origin}/apix`);
+    assert.deepEqual(JSON.parse(apix.text) as Seen, { micro: 'web', method: 'GET', url: '/apix', body: '' });
+
+    const docs = await get(`${origin}/docs/`);
+    assert.equal(docs.status, 200);
+    assert.match(docs.type ?? '', /^text\/html/);
+    assert.equal(docs.text, readFileSync(fixtureDir('app/docs/site/index.html'), 'utf8'));
+  });
+
+  test('micro logs follow the table, prefixed with the micro name', async () => {
+    const match = await cli.waitFor(/^api {2}\| api listening on (\d+)$/m);
+    assert.ok(cli.stdout().indexOf(match[0]) > cli.stdout().indexOf('  ➜ '));
+    assert.match(cli.stdout(), /^web {2}\| web listening on \d+$/m);
+  });
+
+  test('SIGINT stops every micro and frees every port', async () => {
+    const microPorts = [...cli.stdout().matchAll(/^ {2}(?:web|api) .* (\d+) +ready$/gm)].map((match) => Number(match[1]));
+    assert.equal(microPorts.length, 2);
+    const exit = await interrupt(cli);
+    assert.equal(exit.code, 0, cli.stderr());
+    assert.match(cli.stdout(), /stopping micros… \(press Ctrl-C again to force\)\n[\s\S]*  ✓ stopped\n$/);
+    for (const freed of [port, ...microPorts]) assert.equal(await canBind(freed), true, `port ${freed} still taken`);
+  });
+});
+
+describe('space-router dev --log json', () => {
+  let cli: RunningCli;
+  after(() => cli?.stop());
+
+  test('one JSON object per line; after SIGINT no micro process is left', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--log', 'json']);
+    await cli.waitFor(/"event":"ready"/);
+    const events = () => cli.stdout().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ready = events().find((event) => event.event === 'ready') as {
+      url: string;
+      micros: Array<{ micro: string; path: string; state: string; port?: number; pid?: number; url: string }>;
+    };
+    assert.equal(ready.url, `http://127.0.0.1:${port}/`);
+    assert.deepEqual(
+      ready.micros.map(({ micro, path, state, url }) => ({ micro, path, state, url })),
+      [
+        { micro: 'web', path: '/', state: 'ready', url: `http://127.0.0.1:${port}/` },
+        { micro: 'api', path: '/api', state: 'ready', url: `http://127.0.0.1:${port}/api` },
+        { micro: 'docs', path: '/docs', state: 'ready', url: `http://127.0.0.1:${port}/docs` },
+      ],
+    );
+    const processes = ready.micros.filter((micro) => micro.pid !== undefined);
+    assert.equal(processes.length, 2);
+    for (const micro of processes) assert.equal(isRunning(micro.pid!), true);
+
+    const api = await get(`http://127.0.0.1:${port}/api/items`);
+    assert.equal((JSON.parse(api.text) as Seen).url, '/items');
+
+    const exit = await interrupt(cli);
+    assert.equal(exit.code, 0, cli.stderr());
+    assert.equal(cli.stderr(), '');
+    const kinds = events().map((event) => event.event);
+    assert.deepEqual(kinds.slice(0, 2), ['begin', 'listening']);
+    assert.deepEqual(kinds.slice(-1), ['stopped']);
+    assert.ok(kinds.includes('stopping'));
+    assert.ok(events().every((event) => typeof event.time === 'string'));
+    assert.ok(events().some((event) => event.event === 'log' && event.micro === 'api' && event.stream === 'stdout'));
+    for (const micro of processes) {
+      assert.equal(isRunning(micro.pid!), false, `${micro.micro} (pid ${micro.pid}) still running`);
+      assert.equal(await canBind(micro.port!), true, `${micro.micro}'s port ${micro.port} still taken`);
+    }
+    assert.equal(await canBind(port), true);
+  });
+});
+
+describe('space-router dev startup errors', () => {
+  const running: RunningCli[] = [];
+  after(() => Promise.all(running.map((cli) => cli.stop())));
+  const run = (args: string[], env?: Record<string, string>) => {
+    const cli = startCli(args, { env });
+    running.push(cli);
+    return cli;
+  };
+
+  test('an explicit port that is taken: exit 1 naming the port', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const port = (blocker.address() as { port: number }).port;
+    const cli = run(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--no-color']);
+    const exit = await cli.exited;
+    assert.equal(exit.code, 1);
+    assert.equal(
+      cli.stderr(),
+      `error: Port ${port} on 127.0.0.1 is already in use. Stop what is using it, pass another --port, ` +
+        'or leave out --port to take the first free port from 4200.\n',
+    );
+  });
+
+  test('a broken Spacefile: exit 1 with every problem positioned', async () => {
+    const cli = run(['dev', 'test/fixtures/cli/broken', '--no-color']);
+    const exit = await cli.exited;
+    assert.equal(exit.code, 1);
+    assert.equal(cli.stdout(), '');
+    assert.match(cli.stderr(), /^✖ test\/fixtures\/cli\/broken\/Spacefile:5:5 micros\[0\]\.engine: /m);
+    assert.match(cli.stderr(), /^✖ test\/fixtures\/cli\/broken\/Spacefile:10:5 micros\[1\]\.commmands: /m);
+  });
+
+  test('a micro that cannot start: exit 1 with its name, command and port', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = run(['dev', 'test/fixtures/cli/failing', '--host', '127.0.0.1', '--port', String(port), '--no-color']);
+    const exit = await cli.exited;
+    assert.equal(exit.code, 1);
+    assert.match(cli.stdout(), /^ {2}✖ bad {2}failed +\d+\.\ds$/m);
+    assert.match(cli.stderr(), /^error: Micro "bad" could not be started: spawn no-such-command-xyz ENOENT\./m);
+    assert.match(cli.stderr(), /^ {2}command: no-such-command-xyz --port \d+$/m);
+    assert.equal(await canBind(port), true);
+  });
+
+  test('--micro with a name the Spacefile lacks is a usage error', async () => {
+    const cli = run(['dev', APP, '--micro', 'api,wbe', '--no-color']);
+    const exit = await cli.exited;
+    assert.equal(exit.code, 2);
+    assert.match(cli.stderr(), /^error: --micro names "wbe", but the Spacefile has web, api, docs\n/);
+  });
+});
+
+describe('space-router dev options', () => {
+  const running: RunningCli[] = [];
+  after(() => Promise.all(running.map((cli) => cli.stop())));
+  const scratch = mkdtempSync(join(tmpdir(), 'space-router-cli-dev-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('--micro starts only the named micros; the others answer 502 "not started"', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--micro', 'api', '--no-color']);
+    running.push(cli);
+    await cli.waitFor(/➜ /);
+    assert.match(cli.stdout(), /^ {2}web {4}\/ {6}http:\/\/127\.0\.0\.1:\d+\/ {6}- {6}not started$/m);
+    assert.doesNotMatch(cli.stdout(), /◌ web/);
+    const api = await get(`http://127.0.0.1:${port}/api/`);
+    assert.equal((JSON.parse(api.text) as Seen).micro, 'api');
+    const web = await get(`http://127.0.0.1:${port}/`);
+    assert.equal(web.status, 502);
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
+  test('--quiet prints the URL and nothing else; --open hands the URL to the browser opener', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const openLog = join(scratch, 'opened.txt');
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--quiet', '--open', '--no-color'], {
+      env: { PATH: `${fixtureDir('bin')}${delimiter}${process.env.PATH ?? ''}`, OPEN_LOG: openLog },
+    });
+    running.push(cli);
+    await cli.waitFor(/➜ /);
+    await get(`http://127.0.0.1:${port}/api/`);
+    // The opener runs detached; wait (bounded) for it to have written.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        if (readFileSync(openLog, 'utf8').endsWith('\n')) break;
+      } catch {
+        // not written yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(readFileSync(openLog, 'utf8'), `http://127.0.0.1:${port}/\n`);
+    assert.match(cli.stdout(), new RegExp(`^  ➜ http://127\\.0\\.0\\.1:${port}/  ready in \\d+\\.\\ds · Ctrl-C to stop\\n$`));
+    assert.equal((await interrupt(cli)).code, 0);
+    assert.equal(cli.stderr(), '');
+  });
+
+  test('without --port it takes the first free port from 4200', async () => {
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--quiet', '--no-color']);
+    running.push(cli);
+    const [, port] = await cli.waitFor(/➜ http:\/\/127\.0\.0\.1:(\d+)\//);
+    assert.ok(Number(port) >= 4200 && Number(port) <= 4299, `port ${port}`);
+    const web = await get(`http://127.0.0.1:${port}/`);
+    assert.equal((JSON.parse(web.text) as Seen).micro, 'web');
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
+  test('a second Ctrl-C forces the exit (code 130) and still leaves no micro behind', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = startCli(['dev', 'test/fixtures/cli/stubborn', '--host', '127.0.0.1', '--port', String(port), '--log', 'json']);
+    running.push(cli);
+    await cli.waitFor(/"event":"ready"/);
+    const pid = (/"micro":"slow","path":"\/","state":"ready","port":\d+,"pid":(\d+)/.exec(cli.stdout()) ?? [])[1];
+    assert.ok(pid, cli.stdout());
+    cli.child.kill('SIGINT');
+    await cli.waitFor(/"event":"stopping","forced":false/);
+    cli.child.kill('SIGINT');
+    const exit = await cli.exited;
+    assert.equal(exit.code, 130);
+    assert.match(cli.stdout(), /"event":"stopping","forced":true/);
+    assert.equal(isRunning(Number(pid)), false);
+  });
+});
