@@ -123,6 +123,8 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
         const table = renderTable(['MICRO', 'PATH', 'URL', 'PORT', 'STATE'], rows, {
           colors,
           maxWidth: output.columns,
+          // Origin plus path: the ➜ line shows the origin when there is no room for it on every row.
+          optional: 2,
           paint: (row, column, text) =>
             column === 0 ? colors.bold(text) : column === 4 ? stateColor(rows[row]?.[4], text) : text,
         });
