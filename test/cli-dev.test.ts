@@ -5,11 +5,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import getPort from 'get-port';
-import { canBind, fixtureDir, isRunning, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
+import { canBind, fixtureDir, interrupt, isRunning, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
 
 const APP = 'test/fixtures/cli/app';
-/** A bound for "stops promptly", not a timing assertion: the supervisor's grace period is 3 s. */
-const STOP_BOUND_MS = 5_000;
 
 interface Seen {
   micro: string;
@@ -21,21 +19,6 @@ interface Seen {
 async function get(url: string): Promise<{ status: number; type: string | null; text: string }> {
   const response = await fetch(url);
   return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
-}
-
-async function interrupt(cli: RunningCli): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
-  const sent = Date.now();
-  cli.child.kill('SIGINT');
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still running ${STOP_BOUND_MS} ms after SIGINT\n${cli.stdout()}\n${cli.stderr()}`)), STOP_BOUND_MS);
-  });
-  try {
-    const exit = await Promise.race([cli.exited, bound]);
-    return { ...exit, ms: Date.now() - sent };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 describe('space-router dev on the fixture app', () => {
