@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware';
 import type { RouteMatch } from './route-table.js';
-import { addForwardedHeaders } from './forwarded-headers.js';
+import { forwardedHeaders } from './forwarded-headers.js';
 import { formatHostPort, requestOrigin } from './host-address.js';
 import { rewriteLocation } from './location.js';
 import { describeReplayedBody, type RequestBody } from './request-body.js';
@@ -82,9 +82,13 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       armResponseTimeout(proxyReq, options.proxyTimeout);
     });
 
+    // Upgrades leave `req` as it came: other upgrade listeners on the same server run after the
+    // router's and must still see the client's url and headers.
     proxyServer.on('proxyReqWs', (proxyReq, req) => {
       const exchange = exchanges.get(req);
-      if (exchange && !proxyReq.headersSent) proxyReq.path = exchange.path;
+      if (!exchange || proxyReq.headersSent) return;
+      proxyReq.path = exchange.path;
+      for (const [name, value] of Object.entries(forwardedHeaders(req, exchange.prefix))) proxyReq.setHeader(name, value);
     });
 
     proxyServer.on('proxyRes', (proxyRes, req, res) => {
@@ -134,7 +138,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     plugins: [plugin],
   });
 
-  function prepare(req: IncomingMessage, match: RouteMatch): MicroTarget | undefined {
+  function prepare(req: IncomingMessage, match: RouteMatch, upgrade: boolean): MicroTarget | undefined {
     const target = options.target();
     if (!target) return undefined;
     const retried = exchanges.get(req);
@@ -144,14 +148,16 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       return target;
     }
     exchanges.set(req, { path: match.path, prefix: match.prefix, origin: requestOrigin(req), target });
-    req.url = match.path;
-    addForwardedHeaders(req, match.prefix);
+    if (!upgrade) {
+      req.url = match.path;
+      Object.assign(req.headers, forwardedHeaders(req, match.prefix));
+    }
     return target;
   }
 
   return {
     web(req, res, match, body) {
-      if (!prepare(req, match)) {
+      if (!prepare(req, match, false)) {
         sendProblem(req, res, options.problem('connection_failed', 'the micro has no address yet'));
         return;
       }
@@ -167,7 +173,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       });
     },
     upgrade(req, socket, head, match) {
-      if (!prepare(req, match)) {
+      if (!prepare(req, match, true)) {
         writeUpgradeProblem(socket, options.problem('connection_failed', 'the micro has no address yet'));
         return;
       }
