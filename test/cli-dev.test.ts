@@ -232,6 +232,21 @@ describe('space-router dev options', () => {
     assert.equal(cli.stderr(), '');
   });
 
+  test('--auth makes the app private, as on Space, and says where to sign in', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--auth', '--no-color']);
+    running.push(cli);
+    await cli.waitFor(/auth on/);
+    assert.match(cli.stdout(), new RegExp(`\\n  ➜ auth on: sign in at http://127\\.0\\.0\\.1:${port}/__space/signin\\n`));
+    const anonymous = await fetch(`http://127.0.0.1:${port}/api/x`);
+    assert.equal(anonymous.status, 401);
+    assert.equal(((await anonymous.json()) as { error: string }).error, 'Unauthorized');
+    const browser = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    assert.equal(browser.status, 302);
+    assert.equal(browser.headers.get('location'), '/__space/signin?next=%2F');
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
   test('without --port it takes the first free port from 4200', async () => {
     const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--quiet', '--no-color']);
     running.push(cli);

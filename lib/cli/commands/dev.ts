@@ -35,8 +35,9 @@ Options:
   --no-color         plain output
   -h, --help         show this help
 
-Exit status: 0 after Ctrl-C, 1 when the Spacefile is invalid or a micro
-fails to start (its name, command, port and last log lines are printed).`,
+Exit status: 0 after Ctrl-C, 130 after a forced stop (second Ctrl-C), 1 when
+the Spacefile is invalid or a micro fails to start (its name, command, port
+and last log lines are printed), 2 on wrong usage.`,
 
   async run(argv) {
     const { values, positionals } = parseStrict({
@@ -97,14 +98,15 @@ async function serve(reporter: DevReporter, settings: DevSettings): Promise<numb
   if (unknown.length > 0) {
     throw new UsageError(`--micro names ${unknown.map((name) => `"${name}"`).join(', ')}, but the Spacefile has ${names.join(', ')}`);
   }
-  reporter.begin(
-    displayPath(spacefile.filename ?? settings.project),
-    spacefile.micros.map((micro) => ({
+  reporter.begin({
+    spacefile: displayPath(spacefile.filename ?? settings.project),
+    micros: spacefile.micros.map((micro) => ({
       name: micro.name,
       runs:
         micro.engine === 'static' ? 'static' : settings.micros.length > 0 && !settings.micros.includes(micro.name) ? 'skipped' : 'process',
     })),
-  );
+    auth: settings.auth,
+  });
 
   const options: RouterOptions = { logger: reporter.logger, auth: settings.auth };
   if (settings.micros.length > 0) options.only = settings.micros;

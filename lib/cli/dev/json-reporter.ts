@@ -26,10 +26,10 @@ export function createJsonReporter(): DevReporter {
       warn: (message) => emit('log', { level: 'warn', ...parseLogLine(message, names) }),
       error: (message) => emit('log', { level: 'error', ...parseLogLine(message, names) }),
     },
-    begin: (spacefile, micros) => {
-      names = micros.map((micro) => micro.name);
-      skipped = micros.filter((micro) => micro.runs === 'skipped').map((micro) => micro.name);
-      emit('begin', { spacefile, micros });
+    begin: (run) => {
+      names = run.micros.map((micro) => micro.name);
+      skipped = run.micros.filter((micro) => micro.runs === 'skipped').map((micro) => micro.name);
+      emit('begin', { ...run });
     },
     listening: (url) => emit('listening', { url }),
     state: (micro, elapsedMs) => {

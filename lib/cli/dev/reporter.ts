@@ -5,7 +5,7 @@ import type { Logger } from '../../supervisor/types.js';
 export interface DevReporter {
   /** Micro log lines and router notices; held back while micros start so progress stays readable. */
   logger: Logger;
-  begin(spacefile: string, micros: MicroPlan[]): void;
+  begin(run: DevRun): void;
   listening(url: string): void;
   /** A micro changed state; `elapsedMs` counts from the start of `dev`. */
   state(micro: MicroSnapshot, elapsedMs: number): void;
@@ -24,6 +24,17 @@ export interface MicroPlan {
   name: string;
   runs: 'process' | 'static' | 'skipped';
 }
+
+export interface DevRun {
+  /** The Spacefile as shown to the user. */
+  spacefile: string;
+  micros: MicroPlan[];
+  /** Space authentication is emulated (`--auth`). */
+  auth: boolean;
+}
+
+/** Where a signed-out browser signs in when `--auth` is on. */
+export const SIGNIN_PATH = '__space/signin';
 
 /** The address of a micro through the router: the app's origin plus the micro's mount path. */
 export function microUrl(appUrl: string, micro: MicroSnapshot): string {

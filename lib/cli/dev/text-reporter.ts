@@ -4,7 +4,7 @@ import { reportError } from '../errors.js';
 import { truncateVisible, type Output } from '../output.js';
 import { renderTable } from '../table.js';
 import { parseLogLine } from './log-line.js';
-import { microUrl, seconds, type DevReporter, type MicroPlan } from './reporter.js';
+import { microUrl, seconds, SIGNIN_PATH, type DevReporter, type MicroPlan } from './reporter.js';
 
 /** Log lines kept while micros start; a chatty micro must not grow memory without bound. */
 const MAX_HELD_LINES = 1000;
@@ -31,6 +31,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
 
   let names: string[] = [];
   let plans: MicroPlan[] = [];
+  let auth = false;
   const runs = (micro: string) => plans.find((plan) => plan.name === micro)?.runs;
   const print = (level: Level, message: string) => {
     const parsed = parseLogLine(message, names);
@@ -84,14 +85,16 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   return {
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
 
-    begin(spacefile, micros) {
+    begin(run) {
+      const micros = run.micros;
+      auth = run.auth;
       plans = micros;
       names = micros.map((micro) => micro.name);
       nameWidth = Math.max(...names.map((name) => name.length));
       if (quiet) return;
       const skipped = micros.filter((micro) => micro.runs === 'skipped').map((micro) => micro.name);
       const note = skipped.length === 0 ? names.join(', ') : `${names.join(', ')}; ${skipped.join(', ')} not started`;
-      line(`${colors.bold('space-router dev')}  ${spacefile}  ${colors.dim(`(${note})`)}`);
+      line(`${colors.bold('space-router dev')}  ${run.spacefile}  ${colors.dim(`(${note})`)}`);
     },
 
     listening(url) {
@@ -132,6 +135,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
         output.out();
       }
       line(`  ${colors.green('➜')} ${colors.bold(url)}  ${colors.dim(`ready in ${seconds(elapsedMs)} · Ctrl-C to stop`)}`);
+      if (auth && !quiet) line(`  ${colors.green('➜')} auth on: sign in at ${url}${SIGNIN_PATH}`);
       if (!quiet) output.out();
       flush();
     },
@@ -142,6 +146,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     },
 
     stopping(forced) {
+      if (quiet && !forced) return;
       if (forced) output.err(colors.yellow('  stopping now: killing every micro process'));
       else line(colors.dim('\n  stopping micros… (press Ctrl-C again to force)'));
     },
