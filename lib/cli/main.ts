@@ -41,4 +41,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that went away (`space-router routes | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));

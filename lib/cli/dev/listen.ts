@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import getPort, { portNumbers } from 'get-port';
 
 export const DEFAULT_PORT = 4200;
@@ -14,7 +15,8 @@ export async function listen(server: Server, host: string, port: number | undefi
     await bind(server, host, port).catch((error: NodeJS.ErrnoException) => {
       throw bindError(error, host, port);
     });
-    return port;
+    // Port 0 asks the system for any free port.
+    return (server.address() as AddressInfo).port;
   }
   for (let attempt = 1; ; attempt++) {
     // get-port checks every local interface, so 4200 taken on 127.0.0.1 is not reused on ::1.

@@ -19,7 +19,11 @@ const MARK = { stdout: '|', stderr: '!', notice: '>' } as const;
  */
 export function createTextReporter(output: Output, quiet: boolean): DevReporter {
   const { colors } = output;
+  let plans: MicroPlan[] = [];
+  let names: string[] = [];
   let nameWidth = 0;
+  let auth = false;
+  /** False while micros start: their log lines are held until the table is out. */
   let running = false;
   const held: Array<{ level: Level; message: string; micro?: string }> = [];
   /** Micros whose lines are shown at once even while starting: they crashed, and their lines say why. */
@@ -28,10 +32,6 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
 
   const line = (text: string) => output.out(truncateVisible(text, output.columns));
   const name = (micro: string): string => colors.bold(micro.padEnd(nameWidth));
-
-  let names: string[] = [];
-  let plans: MicroPlan[] = [];
-  let auth = false;
   const runs = (micro: string) => plans.find((plan) => plan.name === micro)?.runs;
   const print = (level: Level, message: string) => {
     const parsed = parseLogLine(message, names);
@@ -147,7 +147,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
 
     stopping(forced) {
       if (quiet && !forced) return;
-      if (forced) output.err(colors.yellow('  stopping now: killing every micro process'));
+      if (forced) output.err(colors.yellow('  forced stop: not waiting for a clean shutdown'));
       else line(colors.dim('\n  stopping micros… (press Ctrl-C again to force)'));
     },
 
