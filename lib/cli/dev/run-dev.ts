@@ -1,0 +1,134 @@
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { spaceRouter } from '../../index.js';
+import type { RouterOptions } from '../../router/types.js';
+import { loadSpacefile } from '../../spacefile/index.js';
+import { UsageError } from '../command.js';
+import { displayPath } from '../errors.js';
+import { listen } from './listen.js';
+import { openBrowser } from './open-browser.js';
+import type { DevReporter } from './reporter.js';
+import { watchStates, type StateWatch } from './state-watch.js';
+
+export interface DevSettings {
+  project: string;
+  host: string;
+  port: number | undefined;
+  micros: string[];
+  open: boolean;
+  auth: boolean;
+}
+
+/**
+ * Serve the app until a signal stops it: load the Spacefile, listen, start the micros through the
+ * router, report progress and the table. Resolves with the exit code.
+ */
+export async function runDev(reporter: DevReporter, settings: DevSettings): Promise<number> {
+  const startedAt = Date.now();
+  const spacefile = loadSpacefile(settings.project);
+  const names = spacefile.micros.map((micro) => micro.name);
+  const unknown = settings.micros.filter((name) => !names.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`--micro names ${unknown.map((name) => `"${name}"`).join(', ')}, but the Spacefile has ${names.join(', ')}`);
+  }
+  reporter.begin({
+    spacefile: displayPath(spacefile.filename ?? settings.project),
+    micros: spacefile.micros.map((micro) => ({
+      name: micro.name,
+      runs:
+        micro.engine === 'static' ? 'static' : settings.micros.length > 0 && !settings.micros.includes(micro.name) ? 'skipped' : 'process',
+    })),
+    auth: settings.auth,
+  });
+
+  const options: RouterOptions = { logger: reporter.logger, auth: settings.auth };
+  if (settings.micros.length > 0) options.only = settings.micros;
+  const router = spaceRouter(spacefile, options);
+  const server = createServer(router);
+  router.attach(server);
+  // Upgraded (websocket) sockets outlive server.close(); they are destroyed on stop.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await router.close();
+      if (server.listening) await closed;
+    })());
+
+  let stopRequested: () => void = () => {};
+  const stopSignalled = new Promise<void>((resolve) => (stopRequested = resolve));
+  const onSignal = () => {
+    if (stopping) {
+      // Second Ctrl-C: the supervisor's exit hook kills every process group synchronously.
+      reporter.stopping(true);
+      process.exit(130);
+    }
+    reporter.stopping(false);
+    stopRequested();
+    void stop();
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+
+  const elapsed = () => Date.now() - startedAt;
+  let watch: StateWatch | undefined;
+  try {
+    let port: number;
+    try {
+      port = await listen(server, settings.host, settings.port);
+    } catch (error) {
+      await router.close();
+      throw error;
+    }
+    const url = `http://${urlHost(settings.host)}:${port}/`;
+    reporter.listening(url);
+    watch = watchStates(router, {
+      intervalMs: 100,
+      waitingEveryMs: 10_000,
+      onState: (micro) => reporter.state(micro, elapsed()),
+      onWaiting: (micro, ms) => reporter.waiting(micro, ms),
+    });
+
+    const outcome = await Promise.race([
+      router.ready().then(() => 'ready' as const),
+      stopSignalled.then(() => 'stopped' as const),
+    ]).catch((error: unknown) => error);
+    watch.check();
+    if (outcome !== 'ready' && outcome !== 'stopped') {
+      if (stopping) return await stopped(reporter, stop, watch);
+      watch.stop();
+      reporter.failed(outcome);
+      await stop();
+      return 1;
+    }
+    if (outcome === 'ready') {
+      reporter.ready(router.micros, url, elapsed());
+      if (settings.open) openBrowser(url);
+    }
+    await stopSignalled;
+    return await stopped(reporter, stop, watch);
+  } finally {
+    watch?.stop();
+    for (const signal of signals) process.off(signal, onSignal);
+  }
+}
+
+async function stopped(reporter: DevReporter, stop: () => Promise<void>, watch: StateWatch): Promise<number> {
+  await stop();
+  watch.stop();
+  reporter.stopped();
+  return 0;
+}
+
+/** What to put in the printed URL: wildcard addresses are reached as localhost, IPv6 literals need brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
