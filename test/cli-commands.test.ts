@@ -61,15 +61,16 @@ describe('space-router validate', () => {
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     const lines = result.stderr.trimEnd().split('\n');
-    assert.equal(lines.length, 6, result.stderr);
+    assert.equal(lines.length, 15, result.stderr);
     assert.ok(lines[0]!.startsWith('✖ test/fixtures/cli/broken/Spacefile:5:5 micros[0].engine: '), lines[0]);
     assert.match(lines[0]!, /nodejs18/);
     assert.ok(lines[1]!.startsWith('    hint: '), lines[1]);
     assert.match(lines[1]!, /nodejs16/);
-    assert.ok(lines[2]!.startsWith('✖ test/fixtures/cli/broken/Spacefile:10:5 micros[1].commmands: '), lines[2]);
-    assert.match(lines[3]!, /^ {4}hint: .*"commands"/);
-    assert.equal(lines[4], '');
-    assert.equal(lines[5], '2 problems in test/fixtures/cli/broken/Spacefile');
+    assert.deepEqual(lines.slice(2, 7), ['    3 |   - name: web', '    4 |     src: .', '  > 5 |     engine: nodejs18', '      |     ^', '']);
+    assert.ok(lines[7]!.startsWith('✖ test/fixtures/cli/broken/Spacefile:10:5 micros[1].commmands: '), lines[7]);
+    assert.match(lines[8]!, /^ {4}hint: .*"commands"/);
+    assert.deepEqual(lines.slice(9, 14), ['     8 |     src: .', '     9 |     engine: nodejs16', '  > 10 |     commmands:', '       |     ^', '']);
+    assert.equal(lines[14], '2 problems in test/fixtures/cli/broken/Spacefile');
   });
 
   test('a missing Spacefile: exit 1 with what to do', async () => {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { relative, isAbsolute } from 'node:path';
+import { codeFrame } from '../spacefile/code-frame.js';
 import { SpacefileError } from '../spacefile/index.js';
 import { MicroError } from '../supervisor/types.js';
 import { UsageError } from './command.js';
@@ -28,19 +30,33 @@ export function reportError(error: unknown, output: Output, command: string): nu
   return 1;
 }
 
-/** One block per problem: `file:line:column path: message`, then its hint indented. */
+/** One block per problem: `file:line:column path: message`, its hint, and the lines it points at. */
 export function spacefileProblemLines(error: SpacefileError, { colors }: Output): string[] {
   if (error.problems.length === 0) return [`${colors.red('error:')} ${error.message}`];
   const file = displayPath(error.filename);
-  const lines = error.problems.flatMap((problem) => {
+  const source = readSource(error.filename);
+  const lines = error.problems.flatMap((problem, index) => {
     const where = colors.bold(`${file}:${problem.line}:${problem.column}`);
     const what = problem.path ? `${colors.cyan(problem.path)}: ${problem.message}` : problem.message;
-    const head = `${colors.red('✖')} ${where} ${what}`;
-    return problem.hint ? [head, `    ${colors.dim('hint:')} ${problem.hint}`] : [head];
+    const block = [`${colors.red('✖')} ${where} ${what}`];
+    if (problem.hint) block.push(`    ${colors.dim('hint:')} ${problem.hint}`);
+    if (source !== undefined) {
+      block.push(...codeFrame(source, problem.line, problem.column).split('\n').map((line) => colors.dim(`  ${line}`)));
+    }
+    return index < error.problems.length - 1 && source !== undefined ? [...block, ''] : block;
   });
   const count = error.problems.length;
   lines.push('', colors.red(`${count} problem${count === 1 ? '' : 's'} in ${file}`));
   return lines;
+}
+
+/** The Spacefile's text for code frames; its name is as it was given, relative to this directory. */
+function readSource(filename: string): string | undefined {
+  try {
+    return readFileSync(filename, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Paths below the working directory are shown relative to it, the way compilers print them. */
