@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import getPort from 'get-port';
+import WebSocket from 'ws';
 import { canBind, interrupt, repoRoot, runCli, startCli, type CliOptions, type RunningCli } from './fixtures/cli/run-cli.js';
 
 const EXAMPLE = 'examples/fullstack';
@@ -79,6 +80,24 @@ describe('the built space-router bin', () => {
       const docs = await fetch(`${origin}/docs/`);
       assert.equal(docs.status, 200);
       assert.equal(await docs.text(), readFileSync(join(repoRoot, EXAMPLE, 'docs/site/index.html'), 'utf8'));
+    });
+
+    test('websockets go through it too', async () => {
+      const socket = new WebSocket(`${origin.replace('http', 'ws')}/api/echo`);
+      after(() => socket.terminate());
+      const reply = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no websocket reply in 10 s')), 10_000);
+        socket.once('open', () => socket.send('hello'));
+        socket.once('message', (data) => {
+          clearTimeout(timer);
+          resolve(String(data));
+        });
+        socket.once('error', (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+      });
+      assert.equal(reply, 'echo: hello');
     });
 
     test('Ctrl-C (SIGINT) ends it with every micro port free', async () => {
