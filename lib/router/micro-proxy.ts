@@ -51,6 +51,7 @@ interface Exchange {
 }
 
 const TIMEOUT_CODE = 'ESPACEROUTERTIMEOUT';
+const RELAY_WINDOW = 1024 * 1024;
 
 /**
  * RFC 9110 section 7.6.1: these describe one connection, not the message. Forwarding them would let a
@@ -99,6 +100,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
         if (rewritten) proxyRes.headers.location = rewritten;
       }
       for (const name of HOP_BY_HOP) delete proxyRes.headers[name];
+      if (req.httpVersion === '1.0') delete proxyRes.headers['transfer-encoding'];
       // The micro died or reset mid-body: break the client's connection so it sees a failed
       // transfer instead of a cleanly ended, truncated one.
       proxyRes.on('close', () => {
@@ -108,6 +110,13 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       res.on('close', () => {
         if (!res.writableEnded) proxyRes.destroy();
       });
+      if (res.headersSent) return;
+      res.statusCode = proxyRes.statusCode ?? 502;
+      if (proxyRes.statusMessage) res.statusMessage = proxyRes.statusMessage;
+      for (const [name, value] of Object.entries(proxyRes.headers)) {
+        if (value !== undefined) res.setHeader(name, value);
+      }
+      relayBody(proxyRes, res);
     });
 
     proxyServer.on('error', (error: NodeJS.ErrnoException, req, res) => {
@@ -134,6 +143,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     },
     pathFilter: () => true,
     agent,
+    selfHandleResponse: true,
     ejectPlugins: true,
     plugins: [plugin],
   });
@@ -183,6 +193,23 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       agent.destroy();
     },
   };
+}
+
+/**
+ * Copy the body, letting up to RELAY_WINDOW bytes queue towards the client. A plain pipe stops
+ * reading from the micro whenever the client socket holds more than its 16 KiB high-water mark,
+ * which is after every 64 KiB read, so the two connections take turns instead of overlapping.
+ */
+function relayBody(proxyRes: IncomingMessage, res: ServerResponse): void {
+  const resume = () => proxyRes.resume();
+  proxyRes.on('data', (chunk: Buffer) => {
+    res.write(chunk);
+    if (res.writableLength > RELAY_WINDOW) {
+      proxyRes.pause();
+      res.once('drain', resume);
+    }
+  });
+  proxyRes.on('end', () => res.end());
 }
 
 function retryReason(error: NodeJS.ErrnoException, exchange: Exchange | undefined): 'refused' | 'stale' | undefined {
