@@ -11,7 +11,8 @@ import { createStaticMicro, type StaticMicroHandler } from './static-micro.js';
 import { holdForMicro, nextStateChange, type HoldOutcome } from './hold.js';
 import { inspectRequestBody, type RequestBody } from './request-body.js';
 import { microProblem, type ProblemKind } from './micro-problem.js';
-import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
+import { sendProblem, type RouterProblem } from './error-response.js';
+import { createUpgradeDispatcher } from './upgrade-dispatcher.js';
 import { formatHostPort, hostnameFromAddress, hostnameFromRequest } from './host-address.js';
 
 /** The host server's address as micros should reach it; `learned` wins once known. */
@@ -162,48 +163,21 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     });
   }
 
-  function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const result = route(req.url ?? '/');
-    if (result.micro === null || result.micro.name === options.self) return false;
-    const micro = result.micro;
-    // From here the socket is ours; Node's server no longer guards it, so an error must not go unheard.
-    socket.on('error', () => {});
-    learnFrom(req);
-    void start();
-    if (gate && !gate.allowsUpgrade(req, result)) {
-      writeUpgradeProblem(socket, {
-        status: 401,
-        code: 'unauthorized',
-        title: 'Unauthorized',
-        message: `Websockets to the ${micro.name} micro need a signed-in session or an API key.`,
-      });
-      return true;
-    }
-    const proxy = proxies.get(micro.name);
-    if (statics.has(micro.name)) {
-      writeUpgradeProblem(socket, {
-        status: 404,
-        code: 'static_no_websocket',
-        title: `The static micro "${micro.name}" has no websockets`,
-        message: `${req.url} belongs to a static micro, which only serves files.`,
-      });
-      return true;
-    }
-    if (!proxy || closing) {
-      writeUpgradeProblem(socket, problemFor(micro, proxy ? 'not_running' : 'not_started'));
-      return true;
-    }
-    const connect = (held: HoldOutcome) => {
-      if (socket.destroyed) return;
-      if (held.kind === 'ready') proxy.upgrade(req, socket, head, result);
-      else if (held.kind === 'timeout') writeUpgradeProblem(socket, problemFor(micro, 'still_starting', String(readyTimeout)));
-      else writeUpgradeProblem(socket, problemFor(micro, 'not_running'));
-    };
-    const outcome = holdForMicro(supervisor, micro.name, readyTimeout);
-    if (outcome instanceof Promise) outcome.then(connect, () => socket.destroy());
-    else connect(outcome);
-    return true;
-  }
+  const upgrade = createUpgradeDispatcher({
+    route,
+    self: options.self,
+    gate,
+    proxies,
+    statics: new Set(statics.keys()),
+    supervisor,
+    readyTimeout,
+    problemFor,
+    isClosing: () => closing !== undefined,
+    onTaken: (req) => {
+      learnFrom(req);
+      void start();
+    },
+  });
 
   const router = function spaceRouterMiddleware(req: IncomingMessage, res: ServerResponse, next?: NextFunction): void {
     try {
@@ -267,6 +241,9 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
       const address = host.learned ?? host.fallback;
       if (!address) throw new Error(`Action "${actionId}" belongs to "${micro.name}", served by the host, whose address is not known yet: attach(server) first.`);
       return triggerAction({ origin: `http://${address}` }, actionId, input);
+    }
+    if (!proxies.has(micro.name)) {
+      throw new Error(`Action "${actionId}" belongs to "${micro.name}", which this router does not run (options.only).`);
     }
     await start();
     const status = await supervisor.waitReady(micro.name, readyTimeout);
