@@ -1,0 +1,73 @@
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import express from 'express';
+import nextModule from 'next';
+import { spaceRouter, type RouterOptions, type SpaceRouter } from 'space-router';
+
+// `next` is CommonJS (`module.exports = createServer`); its types describe an ES default export, so
+// TypeScript's NodeNext view of the import needs this nudge.
+const next = nextModule as unknown as typeof nextModule.default;
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+export interface NextSpaceServer {
+  /** Not listening yet: call `server.listen()`. */
+  server: Server;
+  router: SpaceRouter;
+  /** Stops the micros and Next's dev server. */
+  close(): Promise<void>;
+}
+
+/**
+ * A custom Next server (`next({ dev: true })` + Express) that is also the Space app's front door:
+ * this process serves the `web` micro itself (`self`), the router starts the others.
+ */
+export async function createNextSpaceServer(routerOptions: RouterOptions = {}): Promise<NextSpaceServer> {
+  // Next subscribes to `upgrade` on `httpServer` (else on the request's server) at its first request,
+  // and ends sockets it judges its own (a path matching one of its files, a cross-site origin) even
+  // when another listener is already piping them. Giving it an emitter of its own keeps it off the
+  // real server: the dispatcher below is the only listener there, and each upgrade has one owner.
+  const nextUpgrades = new EventEmitter();
+  const nextApp = next({ dev: true, dir: `${here}web`, httpServer: nextUpgrades as unknown as Server });
+  const router = spaceRouter(`${here}Spacefile`, { ...routerOptions, self: 'web' });
+  await nextApp.prepare();
+  const handle = nextApp.getRequestHandler();
+
+  const app = express();
+  app.use(router);
+  app.use((req, res) => handle(req, res));
+
+  const server = createServer(app);
+  server.on('upgrade', (req, socket, head) => {
+    if (router.upgrade(req, socket, head)) return;
+    if (nextUpgrades.emit('upgrade', req, socket, head)) return;
+    // Next listens only after serving its first request; nobody else may answer this socket.
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  return {
+    server,
+    router,
+    async close() {
+      await router.close();
+      await nextApp.close();
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { server, router, close } = await createNextSpaceServer();
+  const port = Number(process.env.PORT ?? 3000);
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  await router.ready();
+  console.log(`> ready on http://localhost:${port}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.close();
+      server.closeAllConnections();
+      // Next's dev server keeps file watchers open after close(), so leave explicitly.
+      void close().then(() => process.exit(0));
+    });
+  }
+}
