@@ -30,7 +30,9 @@ describe('router lifecycle', () => {
   test('a request that arrives before its micro exists is held, then answered by it', { timeout: 30_000 }, async () => {
     const { router, server, port } = await unattached(`${FIXTURES}/slow`);
     cleanups.push(() => shutDown(router, server));
-    assert.deepEqual(router.micros, [{ name: 'slow', path: '/', port: undefined, pid: undefined, state: 'starting' }]);
+    assert.deepEqual(router.micros, [
+      { name: 'slow', path: '/', port: undefined, pid: undefined, state: 'starting', command: undefined, error: undefined },
+    ]);
     const got = await echo(port, '/first?x=1');
     assert.equal(got.micro, 'slow');
     assert.equal(got.url, '/first?x=1');

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Micro, Spacefile } from '../spacefile/types.js';
-import type { Supervisor } from '../supervisor/types.js';
+import type { MicroStatus, Supervisor } from '../supervisor/types.js';
 import type { AuthGate } from '../runtime/types.js';
 import { findAction, triggerAction } from '../runtime/actions.js';
 import { createRouteTable, type RouteMatch } from './route-table.js';
-import type { NextFunction, RouterOptions, SpaceRouter } from './types.js';
+import type { MicroSnapshot, NextFunction, RouterOptions, SpaceRouter } from './types.js';
 import { createMicroProxy, type MicroProxy } from './micro-proxy.js';
 import { createStaticMicro, type StaticMicroHandler } from './static-micro.js';
 import { holdForMicro, nextStateChange, type HoldOutcome } from './hold.js';
@@ -223,9 +223,10 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   Object.defineProperty(router, 'micros', {
     enumerable: true,
-    get: () =>
-      supervisor.list().map(({ name, path, port, pid, state }) => ({ name, path, port, pid, state })),
+    get: () => supervisor.list().map(snapshot),
   });
+
+  router.onState = (listener) => supervisor.onState((status) => listener(snapshot(status)));
 
   router.route = (url) => {
     const result = route(url);
@@ -252,4 +253,9 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
   };
 
   return router;
+}
+
+/** The public view of a supervisor status: the probe address stays internal. */
+function snapshot({ name, path, port, pid, state, command, error }: MicroStatus): MicroSnapshot {
+  return { name, path, port, pid, state, command, error };
 }

@@ -63,6 +63,10 @@ export interface MicroSnapshot {
   port?: number;
   pid?: number;
   state: MicroState;
+  /** The command line the micro was started with, after `$VAR` expansion; undefined until it is spawned. */
+  command?: string;
+  /** Why the micro failed or is restarting, in one message naming micro, command and port. */
+  error?: string;
 }
 
 /** What `route()` says about a URL: the micro that owns it and the path it receives. */
@@ -92,6 +96,12 @@ export interface SpaceRouter {
   close(): Promise<void>;
   /** Snapshot of every micro in Spacefile order. */
   readonly micros: MicroSnapshot[];
+  /**
+   * Call `listener` with a fresh snapshot of a micro each time its process changes state (starting,
+   * ready, restarting, failed, stopped). Static micros and `self` have no process: they are always
+   * `ready` in `micros` and never reported here. Returns the function that unsubscribes.
+   */
+  onState(listener: (micro: MicroSnapshot) => void): () => void;
   /** Explain a request target: `route('/api/x?y=1')` is `{ micro: 'api', path: '/x?y=1' }`. */
   route(url: string): RouteExplanation;
   /**

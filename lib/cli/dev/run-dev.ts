@@ -90,7 +90,6 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
     const url = `http://${urlHost(settings.host)}:${port}/`;
     reporter.listening(url);
     watch = watchStates(router, {
-      intervalMs: 100,
       waitingEveryMs: 10_000,
       onState: (micro) => reporter.state(micro, elapsed()),
       onWaiting: (micro, ms) => reporter.waiting(micro, ms),

@@ -2,7 +2,6 @@ import type { MicroSnapshot, SpaceRouter } from '../../router/types.js';
 import type { MicroState } from '../../supervisor/types.js';
 
 export interface StateWatchOptions {
-  intervalMs: number;
   /** How often, per micro, a still-starting micro is mentioned again. */
   waitingEveryMs: number;
   onState(micro: MicroSnapshot): void;
@@ -10,54 +9,56 @@ export interface StateWatchOptions {
 }
 
 export interface StateWatch {
-  /** Report what changed since the last look, now (before printing anything that depends on it). */
+  /** Report what the router's snapshot shows that no event reported yet (micros without a process). */
   check(): void;
   /** One last look, then no more. */
   stop(): void;
 }
 
 /**
- * Report micro state changes by comparing the router's public `micros` snapshots; the router has no
- * event hook, and a poll of a few plain objects is cheap. 
+ * Report each micro's state changes as the router announces them, once per change. Static micros
+ * have no process and announce nothing, so the snapshot is read too: at the start, on `check()`
+ * and on `stop()`.
  */
-export function watchStates(router: Pick<SpaceRouter, 'micros'>, options: StateWatchOptions): StateWatch {
+export function watchStates(router: Pick<SpaceRouter, 'micros' | 'onState'>, options: StateWatchOptions): StateWatch {
   const last = new Map<string, MicroState>();
-  const startingSince = new Map<string, number>();
-  const lastWaiting = new Map<string, number>();
+  const reminders = new Map<string, NodeJS.Timeout>();
 
-  const tick = () => {
-    const now = Date.now();
-    for (const micro of router.micros) {
-      const previous = last.get(micro.name);
-      // A micro not started yet shows as `stopped`: nothing to say until it starts.
-      if (previous === undefined && micro.state === 'stopped') continue;
-      if (previous !== micro.state) {
-        last.set(micro.name, micro.state);
-        options.onState(micro);
-        if (micro.state === 'starting' || micro.state === 'restarting') {
-          startingSince.set(micro.name, now);
-          lastWaiting.set(micro.name, now);
-        }
-        continue;
-      }
-      const since = startingSince.get(micro.name);
-      if ((micro.state === 'starting' || micro.state === 'restarting') && since !== undefined) {
-        if (now - (lastWaiting.get(micro.name) ?? since) >= options.waitingEveryMs) {
-          lastWaiting.set(micro.name, now);
-          options.onWaiting(micro, now - since);
-        }
-      }
-    }
+  const remind = (micro: MicroSnapshot, since: number) => {
+    const timer = setTimeout(() => {
+      reminders.delete(micro.name);
+      options.onWaiting(micro, Date.now() - since);
+      remind(micro, since);
+    }, options.waitingEveryMs);
+    timer.unref();
+    reminders.set(micro.name, timer);
   };
 
-  tick();
-  const timer = setInterval(tick, options.intervalMs);
-  timer.unref();
+  const report = (micro: MicroSnapshot) => {
+    const previous = last.get(micro.name);
+    // A micro not started yet shows as `stopped`: nothing to say until it starts.
+    if (previous === undefined && micro.state === 'stopped') return;
+    if (previous === micro.state) return;
+    last.set(micro.name, micro.state);
+    clearTimeout(reminders.get(micro.name));
+    reminders.delete(micro.name);
+    options.onState(micro);
+    if (micro.state === 'starting' || micro.state === 'restarting') remind(micro, Date.now());
+  };
+
+  const check = () => {
+    for (const micro of router.micros) report(micro);
+  };
+
+  check();
+  const unsubscribe = router.onState(report);
   return {
-    check: tick,
+    check,
     stop() {
-      clearInterval(timer);
-      tick();
+      unsubscribe();
+      for (const timer of reminders.values()) clearTimeout(timer);
+      reminders.clear();
+      check();
     },
   };
 }
