@@ -4,6 +4,7 @@ import type { Micro, Spacefile } from '../spacefile/types.js';
 import type { MicroStatus, Supervisor } from '../supervisor/types.js';
 import type { AuthGate } from '../runtime/types.js';
 import { findAction, triggerAction } from '../runtime/actions.js';
+import { startActionSchedule, type ActionSchedule } from '../runtime/schedule.js';
 import { createRouteTable, type RouteMatch } from './route-table.js';
 import type { MicroSnapshot, NextFunction, RouterOptions, SpaceRouter } from './types.js';
 import { createMicroProxy, type MicroProxy } from './micro-proxy.js';
@@ -91,14 +92,38 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  let schedule: ActionSchedule | undefined;
 
   function start(): Promise<void> {
     if (!starting) {
-      starting = closing ? Promise.reject(new Error('space-router: the router is closed')) : supervisor.start();
+      starting = closing ? Promise.reject(new Error('space-router: the router is closed')) : startAll();
       // Lazy starts have no caller to reject to; the failure shows on the micro's error page and in ready().
       starting.catch(() => {});
     }
     return starting;
+  }
+
+  function startAll(): Promise<void> {
+    if (options.schedule) {
+      try {
+        schedule = scheduleActions();
+      } catch (error) {
+        // A hand-built Spacefile with a bad default_interval: ready() names micro and action.
+        return Promise.reject(error);
+      }
+    }
+    return supervisor.start();
+  }
+
+  /** Only actions whose micro this router can deliver to: its own processes, or the host's (`self`). */
+  function scheduleActions(): ActionSchedule {
+    const deliverable = spacefile.micros.filter((micro) => proxies.has(micro.name) || micro.name === options.self);
+    return startActionSchedule({
+      spacefile: { ...spacefile, micros: deliverable },
+      trigger: (id) => router.trigger(id),
+      clock: options.scheduleClock,
+      logger: options.logger,
+    });
   }
 
   function learnFrom(req: IncomingMessage): void {
@@ -212,6 +237,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   router.close = () => {
     closing ??= (async () => {
+      schedule?.stop();
       try {
         await supervisor.stop();
       } finally {

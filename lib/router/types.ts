@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { Logger, MicroState, RestartPolicy } from '../supervisor/types.js';
 import type { ActionResult } from '../runtime/types.js';
+import type { Clock } from '../runtime/schedule.js';
 
 /** Options of {@link SpaceRouter}; every field is optional. */
 export interface RouterOptions {
@@ -52,6 +53,16 @@ export interface RouterOptions {
    * Default: false, like `space dev`.
    */
   auth?: boolean;
+  /**
+   * Run every Spacefile action on its `default_interval` (a rate such as `5 minutes`, or a 5-field cron
+   * expression in UTC) while the router is up, as Space's scheduler did: from when the micros start
+   * until `close()`. Each run is a `trigger(id)` and is logged (start, then the micro's status).
+   * Actions of micros this router does not run (`only`) are left out.
+   * Default: false (actions run only when triggered).
+   */
+  schedule?: boolean;
+  /** For tests of `schedule`: the clock it reads and sets its timers with. Default: the real clock. */
+  scheduleClock?: Clock;
 }
 
 /** One micro as the router sees it right now. */
