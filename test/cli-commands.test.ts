@@ -17,12 +17,12 @@ describe('space-router --help and --version', () => {
   test('--help lists every command', async () => {
     const result = await runCli(['--help']);
     assert.equal(result.code, 0);
-    for (const command of ['dev', 'validate', 'init', 'routes', 'trigger']) {
+    for (const command of ['dev', 'validate', 'init', 'routes', 'trigger', 'keys']) {
       assert.match(result.stdout, new RegExp(`^  ${command} +\\S`, 'm'));
     }
   });
 
-  for (const command of ['dev', 'validate', 'init', 'routes', 'trigger']) {
+  for (const command of ['dev', 'validate', 'init', 'routes', 'trigger', 'keys']) {
     test(`${command} --help prints its usage`, async () => {
       const result = await runCli([command, '--help']);
       assert.equal(result.code, 0);
@@ -37,7 +37,7 @@ describe('space-router --help and --version', () => {
     assert.equal(result.stdout, '');
     assert.equal(
       result.stderr,
-      'error: unknown command "serve"\nCommands: dev, validate, init, routes, trigger. Run space-router --help.\n',
+      'error: unknown command "serve"\nCommands: dev, validate, init, routes, trigger, keys. Run space-router --help.\n',
     );
   });
 

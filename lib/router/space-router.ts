@@ -40,7 +40,7 @@ export function spaceRouter(spacefile: Spacefile | string, options: RouterOption
     only: options.only,
   });
   const gate = options.auth
-    ? createAuthGate({ spacefile: model, apiKey: localKeys(model.root!).apiKey })
+    ? createAuthGate({ spacefile: model, apiKey: localKeys(model.root!).apiKey, appKeys: options.appKeys })
     : undefined;
   return createRouter({ spacefile: model, supervisor, host, gate, options });
 }

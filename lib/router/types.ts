@@ -54,6 +54,12 @@ export interface RouterOptions {
    */
   auth?: boolean;
   /**
+   * With `auth`: app API keys accepted in `X-Space-App-Key` by micros with `presets.api_keys: true`,
+   * besides the project's own keys (created with `createAppKey` or `space-router keys create`, which a
+   * running router sees at once). Default: none.
+   */
+  appKeys?: string[];
+  /**
    * Run every Spacefile action on its `default_interval` (a rate such as `5 minutes`, or a 5-field cron
    * expression in UTC) while the router is up, as Space's scheduler did: from when the micros start
    * until `close()`. Each run is a `trigger(id)` and is logged (start, then the micro's status).

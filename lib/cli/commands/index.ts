@@ -35,4 +35,9 @@ export const commands: CommandEntry[] = [
     summary: 'run a scheduled action now and print what its micro answered',
     load: async () => (await import('./trigger.js')).trigger,
   },
+  {
+    name: 'keys',
+    summary: 'create, list or revoke the app API keys sent in X-Space-App-Key',
+    load: async () => (await import('./keys.js')).keys,
+  },
 ];
