@@ -69,7 +69,8 @@ test('startSpaceApp serves a router mounted on an existing Express app', async (
 });
 
 test('close() reports, names and kills a micro process the router left running', async (t) => {
-  const router = spaceRouter(spacefile, { logger: quiet, hostname: 'leak-test.localhost:1' });
+  // No restarts: the helper's kills must not look like crashes to a router that is still running.
+  const router = spaceRouter(spacefile, { logger: quiet, hostname: 'leak-test.localhost:1', restart: false });
   const realClose = router.close.bind(router);
   t.after(realClose);
   // A router whose close() forgets its micros: exactly the bug the helper exists to catch.

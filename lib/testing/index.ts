@@ -5,7 +5,7 @@ import supertest from 'supertest';
 import { spaceRouter } from '../index.js';
 import type { RouterOptions, SpaceRouter } from '../router/types.js';
 import type { Spacefile } from '../spacefile/types.js';
-import { LeakError, kill, survivors, trackMicroProcesses } from './leaks.js';
+import { LeakError, killAll, survivors, trackMicroProcesses } from './leaks.js';
 
 export { LeakError, type LeakedProcess } from './leaks.js';
 
@@ -115,7 +115,7 @@ async function shutDown(server: Server, router: SpaceRouter, sockets: Set<Socket
   }
 
   const leaked = await survivors(tracked, groups, SETTLE_MS);
-  for (const p of leaked) kill(p.pid);
+  await killAll(leaked, SETTLE_MS);
 
   const extra = await extraChildHandles(baseline, leaked.length > 0 ? 0 : SETTLE_MS);
   if (extra > 0) handles.push(`${extra} child process handle(s) still open that were not open before startSpaceApp()`);

@@ -83,12 +83,17 @@ export async function survivors(tracked: readonly Tracked[], groups: readonly { 
   }
 }
 
-export function kill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Gone in the meantime.
+/** SIGKILL each process and wait (bounded) until it is gone, so a reported leak is also cleaned up. */
+export async function killAll(processes: readonly LeakedProcess[], waitMs: number): Promise<void> {
+  for (const { pid } of processes) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone in the meantime.
+    }
   }
+  const deadline = Date.now() + waitMs;
+  while (processes.some(({ pid }) => isRunning(pid)) && Date.now() < deadline) await sleep(25);
 }
 
 function groupMembers(pgid: number): number[] {

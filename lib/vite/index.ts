@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import type { Logger as ViteLogger, Plugin, ViteDevServer } from 'vite';
+import type { Logger as ViteLogger, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import { loadSpacefile, spaceRouter } from '../index.js';
 import type { RouterOptions } from '../router/types.js';
 import { findSpacefile } from './find-spacefile.js';
@@ -28,32 +28,48 @@ export interface SpaceRouterPluginOptions
  * environment names the micro) the plugin stays out of the way, so the app is never started twice.
  */
 export function spaceRouterPlugin(options: SpaceRouterPluginOptions = {}): Plugin {
+  // Keyed by resolved config: an inline config hands this same plugin object to every server that
+  // Vite restarts into.
+  const setups = new WeakMap<ResolvedConfig, Setup>();
   return {
     name: 'space-router',
     apply: (_config, env) => env.command === 'serve' && !process.env.DETA_SPACE_APP_MICRO_NAME,
+    // A bad Spacefile or option fails here, before Vite opens watchers and sockets it would leave open.
+    configResolved(config) {
+      setups.set(config, setUp(config.root, options));
+    },
     // Registered in the hook body, not in a returned function, so the router runs before Vite's
     // transform, static and SPA-fallback middlewares (otherwise `/api/users` would get index.html).
     configureServer(server) {
-      return install(server, options);
+      return install(server, setups.get(server.config) ?? setUp(server.config.root, options), options);
     },
   };
 }
 
 export default spaceRouterPlugin;
 
-async function install(server: ViteDevServer, options: SpaceRouterPluginOptions): Promise<void> {
-  const { spacefile: spacefileOption, micro: microOption, ...routerOptions } = options;
-  const viteRoot = server.config.root;
-  const file = findSpacefile(viteRoot, spacefileOption);
+interface Setup {
+  file: string;
+  source: string;
+  self: string;
+}
+
+function setUp(viteRoot: string, options: SpaceRouterPluginOptions): Setup {
+  const file = findSpacefile(viteRoot, options.spacefile);
   const source = readFileSync(file, 'utf8');
-  const self = selfMicro(loadSpacefile(file), file, viteRoot, microOption);
+  const self = selfMicro(loadSpacefile(file), file, viteRoot, options.micro).name;
+  return { file, source, self };
+}
+
+async function install(server: ViteDevServer, { file, source, self }: Setup, options: SpaceRouterPluginOptions): Promise<void> {
+  const { spacefile: _spacefile, micro: _micro, ...routerOptions } = options;
   const viteLogger = server.config.logger;
   const logger = routerOptions.logger ?? plainLogger(viteLogger);
   const lease = leaseRouter(
-    JSON.stringify([file, source, self.name, routerOptions.env, routerOptions.readyTimeout, routerOptions.proxyTimeout, routerOptions.restart, routerOptions.auth]),
+    JSON.stringify([file, source, self, routerOptions.env, routerOptions.readyTimeout, routerOptions.proxyTimeout, routerOptions.restart, routerOptions.auth]),
   );
   const create = (hostname: string | undefined) => () =>
-    spaceRouter(file, { ...routerOptions, logger, self: self.name, hostname });
+    spaceRouter(file, { ...routerOptions, logger, self, hostname });
   const report = (error: unknown) =>
     viteLogger.error(`space-router: ${error instanceof Error ? error.message : String(error)}`, { timestamp: true });
 
