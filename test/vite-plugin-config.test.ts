@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
 import supertest from 'supertest';
@@ -12,13 +12,15 @@ import { processesWithEnv, until } from './fixtures/integrations/processes.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/integrations/vite-project', import.meta.url));
 const quiet = { info() {}, warn() {}, error() {} };
+const cacheDir = mkdtempSync(path.join(tmpdir(), 'space-router-vite-cache-'));
+after(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 function viteConfig(root: string, port: number, options: SpaceRouterPluginOptions = {}): InlineConfig {
   return {
     root,
     configFile: false,
     logLevel: 'silent',
-    cacheDir: path.join(root, '.vite-cache'),
+    cacheDir,
     plugins: [spaceRouter({ logger: quiet, ...options })],
     server: { host: '127.0.0.1', port, strictPort: true },
   };

@@ -1,13 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import express from 'express';
-import nextModule from 'next';
 import { spaceRouter, type RouterOptions, type SpaceRouter } from 'space-router';
 
-// `next` is CommonJS (`module.exports = createServer`); its types describe an ES default export, so
-// TypeScript's NodeNext view of the import needs this nudge.
-const next = nextModule as unknown as typeof nextModule.default;
+// Loaded without Next's types on purpose: they declare globals (a required NODE_ENV in every
+// ProcessEnv) that would leak into everything this file is compiled with. These are the calls used.
+interface NextApp {
+  prepare(): Promise<void>;
+  getRequestHandler(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  close(): Promise<void>;
+}
+const next = createRequire(import.meta.url)('next') as (options: { dev: boolean; dir: string; httpServer?: Server }) => NextApp;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
