@@ -33,7 +33,7 @@ export function spaceRouterPlugin(options: SpaceRouterPluginOptions = {}): Plugi
   const setups = new WeakMap<ResolvedConfig, Setup>();
   return {
     name: 'space-router',
-    apply: (_config, env) => env.command === 'serve' && !process.env.DETA_SPACE_APP_MICRO_NAME,
+    apply: (_config, env) => env.command === 'serve' && !env.isPreview && !process.env.DETA_SPACE_APP_MICRO_NAME,
     // A bad Spacefile or option fails here, before Vite opens watchers and sockets it would leave open.
     configResolved(config) {
       setups.set(config, setUp(config.root, options));
