@@ -4,6 +4,7 @@ import type { Micro, Spacefile } from '../spacefile/types.js';
 import type { MicroStatus, Supervisor } from '../supervisor/types.js';
 import type { AuthGate } from '../runtime/types.js';
 import { findAction, triggerAction } from '../runtime/actions.js';
+import { localKeys } from '../runtime/keys.js';
 import { startActionSchedule, type ActionSchedule } from '../runtime/schedule.js';
 import { createRouteTable, type RouteMatch } from './route-table.js';
 import type { MicroSnapshot, NextFunction, RouterOptions, SpaceRouter } from './types.js';
@@ -14,6 +15,7 @@ import { inspectRequestBody, type RequestBody } from './request-body.js';
 import { microProblem, type ProblemKind } from './micro-problem.js';
 import { sendProblem, type RouterProblem } from './error-response.js';
 import { createUpgradeDispatcher } from './upgrade-dispatcher.js';
+import { createDevActions } from './dev-actions.js';
 import { formatHostPort, hostnameFromAddress, hostnameFromRequest } from './host-address.js';
 
 /** The host server's address as micros should reach it; `learned` wins once known. */
@@ -130,9 +132,17 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     if (host.learned === undefined) host.learned = hostnameFromRequest(req);
   }
 
+  const devActions = createDevActions({
+    spacefile,
+    apiKey: () => localKeys(root).apiKey,
+    trigger: (id, input) => router.trigger(id, input),
+  });
+
   function handle(req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined): void {
     const result = route(req.url ?? '/');
     if (result.micro === null) {
+      learnFrom(req);
+      if (devActions(req, res, result.path)) return;
       if (gate?.handleRuntime(req, res, result.path)) return;
       if (next) return next();
       return sendProblem(req, res, {

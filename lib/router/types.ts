@@ -124,6 +124,11 @@ export interface SpaceRouter {
   /**
    * Deliver a scheduled action now, as Space did: `POST /__space/v0/actions` to the owning micro.
    * Resolves with the micro's answer; rejects for an unknown action id.
+   *
+   * Over HTTP, `POST /__space/dev/actions/<id>` (optional body `{"input": ...}`) does the same on a
+   * running router and answers `{action, micro, status, body}` as JSON; it requires `X-API-Key` with
+   * the project's DETA_API_KEY whether or not `auth` is on (401 otherwise; 404 lists the known ids).
+   * `space-router trigger <id> --url <origin>` calls it.
    */
   trigger(actionId: string, input?: unknown): Promise<ActionResult>;
 }
