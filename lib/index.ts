@@ -6,4 +6,6 @@ export { loadSpacefile, parseSpacefile, SpacefileError } from './spacefile/index
 export { MicroError } from './supervisor/types.js';
 export type { Logger, MicroState, MicroStatus, RestartPolicy } from './supervisor/types.js';
 export type { ActionResult } from './runtime/types.js';
+export { createAppKey, listAppKeys, revokeAppKey } from './runtime/app-keys.js';
+export type { AppKeyInfo, CreatedAppKey } from './runtime/app-keys.js';
 export type * from './spacefile/types.js';
