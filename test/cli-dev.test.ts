@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -257,19 +257,29 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
-  test('a second Ctrl-C forces the exit (code 130) and still leaves no micro behind', async () => {
+  test('a second Ctrl-C kills every micro process group at once: exit 130, no micro process left', async () => {
     const port = await getPort({ host: '127.0.0.1' });
-    const cli = startCli(['dev', 'test/fixtures/cli/stubborn', '--host', '127.0.0.1', '--port', String(port), '--log', 'json']);
+    const log = join(scratch, 'stubborn.log');
+    const cli = startCli(['dev', 'test/fixtures/cli/stubborn', '--host', '127.0.0.1', '--port', String(port), '--log', 'json'], {
+      env: { STUBBORN_LOG: log },
+    });
     running.push(cli);
     await cli.waitFor(/"event":"ready"/);
     const pid = (/"micro":"slow","path":"\/","state":"ready","port":\d+,"pid":(\d+)/.exec(cli.stdout()) ?? [])[1];
     assert.ok(pid, cli.stdout());
+    const noted = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+    const child = Number(noted()[0]?.replace('child ', ''));
+    assert.equal(isRunning(child), true, noted().join('\n'));
+
     cli.child.kill('SIGINT');
     await cli.waitFor(/"event":"stopping","forced":false/);
     cli.child.kill('SIGINT');
     const exit = await cli.exited;
     assert.equal(exit.code, 130);
     assert.match(cli.stdout(), /"event":"stopping","forced":true/);
+    // Both ignore SIGTERM: only the SIGKILL to the whole process group ends them.
     assert.equal(isRunning(Number(pid)), false);
+    assert.equal(isRunning(child), false);
+    assert.equal(await canBind(port), true);
   });
 });

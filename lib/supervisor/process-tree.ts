@@ -19,6 +19,9 @@ export interface TreeIdentity {
 const POLL_MS = 25;
 const KILL_WAIT_MS = 5_000;
 
+/** Trees spawned by this process's live supervisors (`trustGroup`), for killAllNow(). */
+const ownTrees = new Set<ProcessTree>();
+
 /**
  * Every process of one micro: its process group, the descendants of its leader (even those that
  * moved to a group of their own) and anything carrying its environment marker (even once orphaned).
@@ -29,10 +32,18 @@ export class ProcessTree {
 
   constructor(readonly id: TreeIdentity) {
     if (id.start !== undefined) this.known.set(id.pgid, id.start);
+    if (id.trustGroup) ownTrees.add(this);
   }
 
   /** The live (non-zombie) processes of the tree, refreshed from the process table. */
   members(): number[] {
+    const members = this.lookUp();
+    // An empty tree stays empty: nothing of it is left to find again.
+    if (members.length === 0) ownTrees.delete(this);
+    return members;
+  }
+
+  private lookUp(): number[] {
     if (!hasProcfs) return groupExists(this.id.pgid) ? [this.id.pgid] : [];
     const procs = allProcesses();
     const live = new Map<number, ProcInfo>();
@@ -71,6 +82,17 @@ export async function terminate(tree: ProcessTree, graceMs: number): Promise<voi
   tree.signal('SIGTERM');
   if (await waitGone(tree, graceMs, undefined)) return;
   await waitGone(tree, KILL_WAIT_MS, 'SIGKILL');
+}
+
+/**
+ * SIGKILL every process tree this process spawned, at once, with no grace period: for a host told
+ * to stop now (a second Ctrl-C), whose exit handler would otherwise still give each tree its SIGTERM
+ * grace. Returns once they are gone (at most a few seconds per tree that resists).
+ */
+export function killAllNow(): void {
+  const trees = [...ownTrees];
+  for (const tree of trees) tree.signal('SIGKILL');
+  for (const tree of trees) waitGoneSync(tree, KILL_WAIT_MS, 'SIGKILL');
 }
 
 /** The same for the host's exit handler, which must finish before the host is gone. */

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { spaceRouter } from '../../index.js';
 import type { RouterOptions } from '../../router/types.js';
 import { loadSpacefile } from '../../spacefile/index.js';
+import { killAllNow } from '../../supervisor/process-tree.js';
 import { UsageError } from '../command.js';
 import { displayPath } from '../errors.js';
 import { listen } from './listen.js';
@@ -66,8 +67,10 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
   const stopSignalled = new Promise<void>((resolve) => (stopRequested = resolve));
   const onSignal = () => {
     if (stopping) {
-      // Second Ctrl-C: the supervisor's exit hook kills every process group synchronously.
+      // Second Ctrl-C: every micro's process group gets SIGKILL now, so the supervisor's exit hook
+      // finds nothing left to give its SIGTERM grace period.
       reporter.stopping(true);
+      killAllNow();
       process.exit(130);
     }
     reporter.stopping(false);
