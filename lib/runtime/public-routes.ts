@@ -16,14 +16,21 @@ export function isPublicRoute(micro: Micro, path: string): boolean {
   return compiledPatterns(micro).some((pattern) => pattern.test(pathname));
 }
 
+/** A request target has no fragment, so a `#` stays in the path, where it is judged ambiguous. */
 function stripQuery(path: string): string {
-  const end = path.search(/[?#]/);
+  const end = path.indexOf('?');
   return end === -1 ? path : path.slice(0, end);
 }
 
+/**
+ * Besides dot segments and (encoded) slashes and backslashes: a raw `#` or `;` (fragments are not
+ * part of a request target, and Java servers drop `;` path parameters, reading `..;` as `..`), and
+ * an encoded `?`, `#` or NUL (handlers that decode before splitting off the query, C-backed file
+ * APIs stopping at NUL) let `/secret;.png` or `/secret%3F.png` match `*.png` yet reach `/secret`.
+ */
 function isAmbiguous(pathname: string): boolean {
-  if (pathname.includes('\\')) return true;
-  if (/%(2f|5c)/i.test(pathname)) return true;
+  if (/[\\#;]/.test(pathname)) return true;
+  if (/%(2f|5c|3f|23|00)/i.test(pathname)) return true;
   return pathname
     .split('/')
     .some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
