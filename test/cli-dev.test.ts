@@ -247,6 +247,21 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
+  test('--schedule arms every action on its default_interval and says when each runs next', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--schedule', '--no-color']);
+    running.push(cli);
+    await cli.waitFor(/➜ /);
+    const cleanup = await cli.waitFor(/scheduled action "cleanup" \(micro api\) on "1 hour"; next run (\S+)/);
+    const fail = await cli.waitFor(/scheduled action "fail" \(micro api\) on "0 3 \* \* \*"; next run (\S+)/);
+    // A rate counts from the start, like a fresh deployment; cron times are UTC.
+    const inAnHour = Date.parse(cleanup[1]!) - Date.now();
+    assert.ok(inAnHour > 50 * 60_000 && inAnHour <= 60 * 60_000, `cleanup due ${cleanup[1]}`);
+    const threeAm = new Date(Date.parse(fail[1]!));
+    assert.deepEqual([threeAm.getUTCHours(), threeAm.getUTCMinutes()], [3, 0]);
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
   test('without --port it takes the first free port from 4200', async () => {
     const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--quiet', '--no-color']);
     running.push(cli);

@@ -170,7 +170,12 @@ describe('startActionSchedule', () => {
         'POST /__space/v0/actions {"event":{"id":"sync","trigger":"schedule"}}',
         'POST /__space/v0/actions {"event":{"id":"sync","trigger":"schedule"}}',
       ]);
-      assert.deepEqual(logger.lines.slice(0, 4), [
+      assert.deepEqual(logger.lines.slice(0, 3), [
+        'info scheduled action "sync" (micro m0) on "5 minutes"; next run 2026-01-05T09:03:00.000Z',
+        'info scheduled action "cleanup" (micro m0) on "1 hour"; next run 2026-01-05T09:58:00.000Z',
+        'info scheduled action "report" (micro m1) on "0 9 * * 1"; next run 2026-01-05T09:00:00.000Z',
+      ]);
+      assert.deepEqual(logger.lines.slice(3, 7), [
         'info action "report" (micro m1) triggered by schedule "0 9 * * 1"',
         'info action "report" (micro m1) answered 200',
         'info action "sync" (micro m0) triggered by schedule "5 minutes"',
@@ -207,6 +212,7 @@ describe('startActionSchedule', () => {
       await clock.advanceTo(2 * MINUTE);
       assert.equal(calls, 1);
       assert.deepEqual(logger.lines, [
+        'info scheduled action "slow" (micro m0) on "1 minute"; next run 1970-01-01T00:01:00.000Z',
         'info action "slow" (micro m0) triggered by schedule "1 minute"',
         'warn action "slow" (micro m0) is still running; skipped the run due now',
       ]);

@@ -107,6 +107,10 @@ export function startActionSchedule(options: ActionScheduleOptions): ActionSched
       });
     };
     schedule(clock.now());
+    // Said once up front so a developer sees at start which handlers will fire, and when.
+    logger.info(
+      `scheduled action "${id}" (micro ${micro}) on "${interval.text}"; next run ${new Date(upcoming(interval, clock.now(), clock.now())).toISOString()}`,
+    );
   }
 
   return {

@@ -22,6 +22,8 @@ Options:
   --open             open the app in the browser once it is ready
   --auth             emulate Space authentication (private app, public
                      routes, API keys, sign-in at /__space/signin)
+  --schedule         run the Spacefile's actions on their default_interval
+                     while dev is up (each run is logged)
   --quiet            print only the app URL, warnings and errors
   --log <format>     text (default) or json: one JSON object per line, for CI
   --no-color         plain output
@@ -41,6 +43,7 @@ and last log lines are printed), 2 on wrong usage.`,
         micro: { type: 'string', multiple: true },
         open: { type: 'boolean' },
         auth: { type: 'boolean' },
+        schedule: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         log: { type: 'string', default: 'text' },
       },
@@ -64,6 +67,7 @@ and last log lines are printed), 2 on wrong usage.`,
         micros: (values.micro ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean),
         open: values.open === true,
         auth: values.auth === true,
+        schedule: values.schedule === true,
       });
     } catch (error) {
       if (error instanceof UsageError) throw error;

@@ -18,6 +18,7 @@ export interface DevSettings {
   micros: string[];
   open: boolean;
   auth: boolean;
+  schedule: boolean;
 }
 
 /**
@@ -42,7 +43,7 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
     auth: settings.auth,
   });
 
-  const options: RouterOptions = { logger: reporter.logger, auth: settings.auth };
+  const options: RouterOptions = { logger: reporter.logger, auth: settings.auth, schedule: settings.schedule };
   if (settings.micros.length > 0) options.only = settings.micros;
   const router = spaceRouter(spacefile, options);
   const server = createServer(router);
