@@ -26,9 +26,10 @@ export function intervalProblem(value: string): string | undefined {
 const UNITS = ['minute', 'hour', 'day'];
 
 function rateProblem(count: number, unit: string): string | undefined {
-  const singular = unit.replace(/s$/, '').toLowerCase();
+  const singular = unit.replace(/s$/i, '').toLowerCase();
   if (!UNITS.includes(singular)) return `"${unit}" is not a rate unit; use minute(s), hour(s) or day(s)`;
   if (count < 1) return 'a rate must be at least 1';
+  if (unit !== unit.toLowerCase()) return `write "${count} ${singular}${count === 1 ? '' : 's'}" (units are lower case)`;
   if (count === 1 && unit !== singular) return `write "1 ${singular}" (singular unit for 1)`;
   if (count > 1 && unit !== `${singular}s`) return `write "${count} ${singular}s" (plural unit above 1)`;
   return undefined;

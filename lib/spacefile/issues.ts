@@ -131,10 +131,15 @@ function wrongType(path: KeyPath, key: string, expected: string, value: unknown)
   }
   if (expected === 'boolean' && typeof value === 'string') {
     const yamlOneOne = /^(y|yes|n|no|on|off)$/i.test(value);
+    const quoted = /^(true|false)$/i.test(value.trim());
     return {
       path,
       message: `must be true or false, not ${describeValue(value)}`,
-      hint: yamlOneOne ? 'YAML 1.2 reads yes/no/on/off as strings; write true or false' : 'write true or false',
+      hint: quoted
+        ? `write true or false without quotes: ${key}: ${value.trim().toLowerCase()}`
+        : yamlOneOne
+          ? 'YAML 1.2 reads yes/no/on/off as strings; write true or false'
+          : 'write true or false',
     };
   }
   if (expected === 'array' && typeof value === 'string') {

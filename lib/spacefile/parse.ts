@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Spacefile, SpacefileProblem } from './types.js';
 import { SpacefileError } from './errors.js';
-import { parseYaml } from './yaml-syntax.js';
+import { parseYaml, toData } from './yaml-syntax.js';
 import { spacefileSchema } from './schema.js';
 import { describeIssue, type RawProblem } from './issues.js';
 import { checkRules } from './rules.js';
@@ -26,7 +26,9 @@ export function parseSpacefile(text: string, options: ParseOptions = {}): Spacef
   const { doc, lineCounter, problems: syntax } = parseYaml(text);
   if (syntax.length > 0) throw invalid(filename, syntax, text);
 
-  const raw: unknown = doc.toJS();
+  const converted = toData(doc, lineCounter);
+  if ('problem' in converted) throw invalid(filename, [converted.problem], text);
+  const raw = converted.data;
   const result = spacefileSchema.safeParse(raw);
   const found: RawProblem[] = [
     ...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, raw))),

@@ -22,7 +22,7 @@ export function locate(doc: Document, lineCounter: LineCounter, path: KeyPath): 
   for (const segment of path) {
     node = resolveAlias(doc, node);
     if (isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find((item) => keyText(item.key) === String(segment));
       if (!pair) break;
       offset = startOf(pair.key) ?? startOf(pair.value) ?? offset;
       node = pair.value;
@@ -37,6 +37,13 @@ export function locate(doc: Document, lineCounter: LineCounter, path: KeyPath): 
   }
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/** A mapping key as it appears in the converted data: an empty or `~` key becomes `""`. */
+function keyText(key: unknown): string | undefined {
+  if (key === null) return '';
+  if (!isScalar(key)) return undefined;
+  return key.value === null ? '' : String(key.value);
 }
 
 function resolveAlias(doc: Document, node: unknown): unknown {

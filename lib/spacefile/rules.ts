@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ENGINE_INFO, SERVE_ENGINES, isEngine } from './engines.js';
 import type { RawProblem } from './issues.js';
-import { RESERVED_PATH, normalisePath } from './micro-path.js';
+import { RESERVED_PATH, normalisePath, unusablePathHint } from './micro-path.js';
 import { NAME_PATTERN } from './schema.js';
 
 const MAX_MICROS = 5;
@@ -198,12 +198,9 @@ function checkPaths(micros: unknown[]): RawProblem[] {
       });
       return;
     }
-    if (path.includes('//') || path.endsWith('/') || /[?#\s]/.test(path)) {
-      problems.push({
-        path: at,
-        message: `${JSON.stringify(path)} is not a usable mount path`,
-        hint: 'write segments separated by single "/" with no "?", "#" or spaces, e.g. "api/v2"',
-      });
+    const unusable = unusablePathHint(path);
+    if (unusable !== undefined) {
+      problems.push({ path: at, message: `${JSON.stringify(path)} is not a usable mount path`, hint: unusable });
       return;
     }
     const owner = owners.get(path);

@@ -10,7 +10,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = distance;
     }
   }
-  const limit = word.length <= 3 ? 1 : 2;
+  // Never a suggestion that replaces the whole word: "1" is no typo of "v", nor "" of anything.
+  const limit = Math.min(word.length <= 3 ? 1 : 2, word.length - 1);
   return bestDistance <= limit ? best : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { SpacefileProblem } from './types.js';
 
 export interface ParsedYaml {
@@ -20,6 +20,8 @@ export function parseYaml(text: string): ParsedYaml {
     schema: 'core',
     prettyErrors: false,
     uniqueKeys: true,
+    // Space read Spacefiles with Go's yaml.v3, which applies `<<: *anchor` merge keys in YAML 1.2 too.
+    merge: true,
   });
   const lines = text.split(/\r\n|\r|\n/);
   const problems: SpacefileProblem[] = [];
@@ -35,6 +37,37 @@ export function parseYaml(text: string): ParsedYaml {
   }
   if (problems.length === 0) problems.push(...complexKeys(doc, lineCounter));
   return { doc, lineCounter, problems };
+}
+
+/**
+ * The document as plain data, or the problem that stopped the conversion: the parser refuses to expand
+ * aliases of aliases past a limit (a "billion laughs" file) and merge keys whose source is no mapping.
+ */
+export function toData(doc: Document, lineCounter: LineCounter): { data: unknown } | { problem: SpacefileProblem } {
+  try {
+    return { data: doc.toJS() };
+  } catch (error) {
+    const message = firstLine(error instanceof Error ? error.message : String(error));
+    let offset: number | undefined;
+    visit(doc, {
+      Alias(_, alias) {
+        offset ??= isAlias(alias) ? alias.range?.[0] : undefined;
+      },
+    });
+    const { line, col } = lineCounter.linePos(offset ?? 0);
+    if (/alias count/i.test(message)) {
+      return {
+        problem: {
+          line,
+          column: col,
+          path: '',
+          message: 'the aliases here expand to too many values (aliases of aliases)',
+          hint: 'write the values out, or use each anchor only a few times',
+        },
+      };
+    }
+    return { problem: { line, column: col, path: '', message: `invalid YAML: ${message}`, hint: 'check the anchors (&name), aliases (*name) and merge keys (<<) here' } };
+  }
 }
 
 /** `? [a]` style keys are valid YAML but no Spacefile key; converting them to JS would only warn. */
