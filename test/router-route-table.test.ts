@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRouteTable, type RouteResult } from 'space-router';
 import { parseSpacefile } from 'space-router';
 import { rewriteLocation } from '../lib/router/location.js';
-import { encodeForm } from '../lib/router/request-body.js';
+import { encodeForm } from '../lib/router/form-encoding.js';
 
 const spacefile = parseSpacefile(`
 v: 0

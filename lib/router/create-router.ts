@@ -6,6 +6,7 @@ import type { AuthGate } from '../runtime/types.js';
 import { findAction, triggerAction } from '../runtime/actions.js';
 import { localKeys } from '../runtime/keys.js';
 import { startActionSchedule, type ActionSchedule } from '../runtime/schedule.js';
+import { consoleLogger } from '../supervisor/logs.js';
 import { createRouteTable, type RouteMatch } from './route-table.js';
 import type { MicroSnapshot, NextFunction, RouterOptions, SpaceRouter } from './types.js';
 import { createMicroProxy, type MicroProxy } from './micro-proxy.js';
@@ -48,6 +49,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
   const readyTimeout = options.readyTimeout ?? DEFAULT_READY_TIMEOUT;
   const proxyTimeout = options.proxyTimeout ?? DEFAULT_PROXY_TIMEOUT;
   const route = createRouteTable(spacefile.micros);
+  const logger = options.logger ?? consoleLogger;
 
   const problemFor = (micro: Micro, kind: ProblemKind, detail?: string): RouterProblem =>
     microProblem(kind, {
@@ -167,6 +169,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
     const body = inspectRequestBody(req);
     if (body.kind === 'lost') return sendProblem(req, res, problemFor(micro, 'body_consumed', body.contentType));
+    if (body.kind === 'replay' && body.imprecise) warnImprecise(req, micro, body.imprecise);
     if (closing) return sendProblem(req, res, problemFor(micro, 'not_running'));
     const outcome = holdForMicro(supervisor, micro.name, readyTimeout);
     if (outcome instanceof Promise) {
@@ -175,6 +178,15 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
         (error: unknown) => failed(req, res, next, error),
       );
     } else forward(req, res, result, body, outcome);
+  }
+
+  /** express.json() already rounded these integers; the micro gets the rounded value, so say so. */
+  function warnImprecise(req: IncomingMessage, micro: Micro, numbers: number[]): void {
+    logger.warn(
+      `space-router: ${req.method} ${(req as { originalUrl?: string }).originalUrl ?? req.url} for micro "${micro.name}": ` +
+        `the JSON body was parsed before the router and holds integers beyond 2^53 (${numbers.join(', ')}), ` +
+        'which lost precision in JavaScript numbers. Mount spaceRouter before express.json() to forward request bodies byte for byte.',
+    );
   }
 
   function forward(req: IncomingMessage, res: ServerResponse, match: RouteMatch, body: RequestBody, held: HoldOutcome): void {

@@ -176,7 +176,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       delete req.headers.expect;
       if (body.kind === 'replay') {
         exchanges.get(req)!.replay = body.body;
-        describeReplayedBody(req, body.body);
+        describeReplayedBody(req, body);
       }
       void middleware(req, res, (error: unknown) => {
         sendProblem(req, res, options.problem('connection_failed', describeError(error)));

@@ -1,28 +1,36 @@
 import type { IncomingMessage } from 'node:http';
+import { bufferEncoding, encodeText, isJson, isText, parseContentType, withCharset, type ContentType, type EncodedBody } from './body-charset.js';
+import { encodeForm, escapeLatin1 } from './form-encoding.js';
 
 /**
  * What to send upstream as the request body:
  * - `stream`: the body is still unread; pipe it through untouched.
  * - `replay`: a body parser mounted before the router already read it (`express.json()`,
- *   `urlencoded`, `text`, `raw`); send these bytes re-encoded from `req.body`.
- * - `lost`: it was read and cannot be rebuilt (multipart, or a parser that kept nothing).
+ *   `urlencoded`, `text`, `raw`); send these bytes rebuilt from `req.body`. `contentType` is set
+ *   when they are in another charset than the one declared; `imprecise` lists JSON integers beyond
+ *   2^53, which the parser already rounded (the original digits are gone).
+ * - `lost`: it was read and cannot be rebuilt (multipart, binary or invalid text decoded to a
+ *   string, or a parser that kept nothing).
  */
 export type RequestBody =
   | { kind: 'stream' }
-  | { kind: 'replay'; body: Buffer }
+  | { kind: 'replay'; body: Buffer; contentType?: string; imprecise?: number[] }
   | { kind: 'lost'; contentType: string };
 
 export function inspectRequestBody(req: IncomingMessage): RequestBody {
   if (!req.readableEnded || !hasBody(req)) return { kind: 'stream' };
-  const contentType = String(req.headers['content-type'] ?? '');
+  const type = parseContentType(String(req.headers['content-type'] ?? ''));
   const parsed = (req as { body?: unknown }).body;
-  const body = rebuild(parsed, contentType.toLowerCase());
-  return body ? { kind: 'replay', body } : { kind: 'lost', contentType };
+  const rebuilt = rebuild(parsed, type, wireLength(req));
+  if (!rebuilt) return { kind: 'lost', contentType: type.essence };
+  const imprecise = isJson(type) ? impreciseIntegers(parsed) : [];
+  return { kind: 'replay', ...rebuilt, ...(imprecise.length > 0 ? { imprecise } : {}) };
 }
 
 /** Make the headers describe the rebuilt body (parsers also undo Content-Encoding). */
-export function describeReplayedBody(req: IncomingMessage, body: Buffer): void {
-  req.headers['content-length'] = String(body.length);
+export function describeReplayedBody(req: IncomingMessage, body: Extract<RequestBody, { kind: 'replay' }>): void {
+  req.headers['content-length'] = String(body.body.length);
+  if (body.contentType) req.headers['content-type'] = body.contentType;
   delete req.headers['transfer-encoding'];
   delete req.headers['content-encoding'];
 }
@@ -32,32 +40,71 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-function rebuild(parsed: unknown, contentType: string): Buffer | undefined {
-  if (Buffer.isBuffer(parsed)) return parsed;
-  if (typeof parsed === 'string') return Buffer.from(parsed, 'utf8');
+/** The body's size as sent, when that is also the size of the decoded bytes (no Content-Encoding). */
+function wireLength(req: IncomingMessage): number | undefined {
+  const coding = req.headers['content-encoding'];
+  if (coding !== undefined && coding.toLowerCase() !== 'identity') return undefined;
+  const length = Number(req.headers['content-length'] ?? NaN);
+  return Number.isSafeInteger(length) ? length : undefined;
+}
+
+function rebuild(parsed: unknown, type: ContentType, length: number | undefined): EncodedBody | undefined {
+  if (Buffer.isBuffer(parsed)) return { body: parsed };
+  if (isJson(type)) return rebuildJson(parsed, type, length);
+  if (typeof parsed === 'string') return isText(type) ? encodeText(parsed, type, length) : undefined;
   if (parsed === undefined || parsed === null || typeof parsed !== 'object') return undefined;
-  if (contentType.includes('application/json') || contentType.includes('+json')) {
-    return Buffer.from(JSON.stringify(parsed), 'utf8');
-  }
-  if (contentType.includes('application/x-www-form-urlencoded')) {
-    return Buffer.from(encodeForm(parsed).join('&'), 'utf8');
-  }
+  if (type.essence === 'application/x-www-form-urlencoded') return rebuildForm(parsed, type);
   return undefined;
 }
 
 /**
- * Form encoding that both `querystring` (urlencoded `extended: false`) and `qs` (`extended: true`)
- * parse back to the same value: repeated keys for lists of scalars, brackets for nesting.
+ * Any JSON value goes back through JSON.stringify (`express.json({strict: false})` yields strings,
+ * numbers, null, booleans). A string can also be the raw text a text parser read: that one is valid
+ * JSON and fills the body's length exactly, where a parsed JSON string is shorter than its quoted
+ * source.
  */
-export function encodeForm(value: unknown, key = ''): string[] {
-  if (value === null || value === undefined) return key ? [`${encodeURIComponent(key)}=`] : [];
-  if (Array.isArray(value)) {
-    return value.flatMap((item, index) =>
-      item !== null && typeof item === 'object' ? encodeForm(item, `${key}[${index}]`) : encodeForm(item, key),
-    );
+function rebuildJson(parsed: unknown, type: ContentType, length: number | undefined): EncodedBody | undefined {
+  if (parsed === undefined) return undefined;
+  if (typeof parsed === 'string' && isValidJson(parsed)) {
+    const raw = encodeText(parsed, type, length);
+    if (raw || length === undefined) return raw;
   }
-  if (typeof value === 'object') {
-    return Object.entries(value).flatMap(([name, item]) => encodeForm(item, key ? `${key}[${name}]` : name));
+  const text = JSON.stringify(parsed);
+  const encoding = bufferEncoding(type.charset);
+  return encoding
+    ? { body: Buffer.from(text, encoding) }
+    : { body: Buffer.from(text, 'utf8'), contentType: withCharset(type.header, 'utf-8') };
+}
+
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
-  return [`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`];
+}
+
+/** Body parsers read forms in UTF-8 or latin1 only; a latin1 form keeps latin1 while it can. */
+function rebuildForm(parsed: object, type: ContentType): EncodedBody {
+  if (bufferEncoding(type.charset) === 'latin1') {
+    try {
+      return { body: Buffer.from(encodeForm(parsed, escapeLatin1).join('&'), 'latin1') };
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
+  const body = Buffer.from(encodeForm(parsed).join('&'), 'utf8');
+  return bufferEncoding(type.charset) === 'utf8' ? { body } : { body, contentType: withCharset(type.header, 'utf-8') };
+}
+
+/** Integers a JavaScript number cannot hold exactly: the parser rounded them (at most 3 reported). */
+function impreciseIntegers(value: unknown, found: number[] = []): number[] {
+  if (found.length >= 3) return found;
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) found.push(value);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) impreciseIntegers(item, found);
+  }
+  return found;
 }
