@@ -43,7 +43,8 @@ export function expandVariables(text: string, env: Record<string, string | undef
 export function planSpawn(command: string, env: Record<string, string | undefined>): SpawnPlan {
   const words = parse(command, (name) => env[name] ?? '');
   const needsShell =
-    /[`]|\$\(/.test(command) ||
+    // `~/bin/x` (a home-relative path) is expanded by the shell only, never by a direct spawn.
+    /[`]|\$\(|(^|\s)~/.test(command) ||
     words.some((word) => typeof word !== 'string') ||
     (typeof words[0] === 'string' && ASSIGNMENT.test(words[0]));
   if (needsShell) {

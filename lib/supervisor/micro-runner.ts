@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import crossSpawn from 'cross-spawn';
 import type { LocalKeys } from '../runtime/keys.js';
 import { spaceEnv } from '../runtime/env.js';
 import type { Micro, Spacefile } from '../spacefile/types.js';
 import { chooseCommand, planSpawn, type ChosenCommand } from './command.js';
+import { readLines } from './line-reader.js';
 import { MARKER_VAR, type Ledger } from './ledger.js';
 import { LogRing, type LinePrinter } from './logs.js';
 import { claimPort, releasePort } from './ports.js';
@@ -58,6 +58,7 @@ export class MicroRunner {
   private generation = 0;
   private handledExit = 0;
   private tree?: ProcessTree;
+  private output?: Output;
   private probe?: AbortController;
   private timers = new Set<NodeJS.Timeout>();
   private addressInUse = false;
@@ -179,11 +180,12 @@ export class MicroRunner {
       const input = child[stream];
       if (!input) continue;
       input.on('error', () => {});
-      createInterface({ input, crlfDelay: Infinity }).on('line', (line) => this.onLine(gen, stream, line));
+      readLines(input, (line) => this.onLine(gen, stream, line));
     }
-    const closed = new Promise<void>((done) => child.once('close', () => done()));
-    child.once('error', (error) => this.onExit(gen, closed, { error }));
-    child.once('exit', (code, signal) => this.onExit(gen, closed, { code, signal }));
+    const output: Output = { child, closed: new Promise<void>((done) => child.once('close', () => done())) };
+    this.output = output;
+    child.once('error', (error) => this.onExit(gen, output, { error }));
+    child.once('exit', (code, signal) => this.onExit(gen, output, { code, signal }));
   }
 
   private onLine(gen: number, stream: 'stdout' | 'stderr', line: string): void {
@@ -243,26 +245,26 @@ export class MicroRunner {
 
   private onExit(
     gen: number,
-    closed: Promise<void>,
+    output: Output,
     how: { code?: number | null; signal?: NodeJS.Signals | null; error?: Error },
   ): void {
     if (gen !== this.generation || this.handledExit === gen || this.stopping) return;
     this.handledExit = gen;
     this.probe?.abort();
-    this.afterExit(gen, closed, how).catch((error: unknown) =>
+    this.afterExit(gen, output, how).catch((error: unknown) =>
       this.fail('RESTART_FAILED', `Micro "${this.micro.name}" could not be restarted: ${messageOf(error)}`),
     );
   }
 
   private async afterExit(
     gen: number,
-    closed: Promise<void>,
+    output: Output,
     how: { code?: number | null; signal?: NodeJS.Signals | null; error?: Error },
   ): Promise<void> {
     const name = this.micro.name;
     // Whatever the leader left behind (workers, a dev server started by npm) goes with it.
     if (this.tree) await terminate(this.tree, this.ctx.stopTimeout);
-    await Promise.race([closed, sleep(DRAIN_MS)]);
+    await releaseOutput(output);
     if (gen !== this.generation || this.stopping) return;
     this.ctx.ledger.forget(name);
     if (how.error || how.code === 127) {
@@ -313,8 +315,10 @@ export class MicroRunner {
     this.ctx.printer.notice(this.micro.name, 'error', headline);
     const tree = this.tree;
     const port = this.port;
+    const output = this.output;
     this.cleanup = (async () => {
       if (tree) await terminate(tree, this.ctx.stopTimeout);
+      if (output) await releaseOutput(output);
       if (port !== undefined) releasePort(port);
       this.ctx.ledger.forget(this.micro.name);
     })().catch(() => {});
@@ -326,6 +330,7 @@ export class MicroRunner {
       this.halt();
       await this.cleanup;
       if (this.tree) await terminate(this.tree, this.ctx.stopTimeout);
+      if (this.output) await releaseOutput(this.output);
       if (this.port !== undefined) {
         await waitPortFree(this.port, PORT_FREE_WAIT_MS);
         releasePort(this.port);
@@ -377,6 +382,23 @@ export class MicroRunner {
     this.state = state;
     this.ctx.emit(this.status());
   }
+}
+
+/** The pipes of one spawned process, and when Node saw them close. */
+interface Output {
+  child: ChildProcess;
+  closed: Promise<void>;
+}
+
+/**
+ * Once a tree is gone, gives its last lines a moment to arrive, then closes our ends of its pipes:
+ * a process that escaped the tree (a daemon in a new session with a cleared environment) may still
+ * hold them open, and open pipes would keep the host's event loop alive after stop().
+ */
+async function releaseOutput(output: Output): Promise<void> {
+  await Promise.race([output.closed, sleep(DRAIN_MS)]);
+  output.child.stdout?.destroy();
+  output.child.stderr?.destroy();
 }
 
 async function waitPortFree(port: number, ms: number): Promise<void> {
