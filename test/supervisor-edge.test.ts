@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSupervisor, type Supervisor } from '../lib/supervisor/index.js';
+import { createSupervisor, type MicroError, type Supervisor } from '../lib/supervisor/index.js';
 import { planSpawn } from '../lib/supervisor/command.js';
 import { MAX_LINE_LENGTH } from '../lib/supervisor/line-reader.js';
 import { FIXTURES, fetchMicro, isAlive, isolateUserDirs, memoryLogger, micro, spacefile } from './fixtures/supervisor/helpers.js';
@@ -84,5 +84,22 @@ test('a command with a home-relative path (~/...) runs through the shell, which 
   assert.equal(status.command, 'node ~/server.mjs --port ' + status.port);
   const reply = await fetchMicro(status);
   assert.deepEqual(reply.argv, [join(home, 'server.mjs'), '--port', String(status.port)]);
+  await supervisor.stop();
+});
+
+test('a command that exits 0 at once (a server sent to the background) is told to stay in the foreground', async () => {
+  const supervisor = createSupervisor(
+    spacefile([micro('bg', { primary: true, path: '/', dev: 'node server.mjs & exit 0' })]),
+    { logger: memoryLogger(), restart: false, stopTimeout: 300 },
+  );
+  supervisors.push(supervisor);
+  await assert.rejects(supervisor.start(), (error: MicroError) => {
+    assert.equal(error.code, 'CRASHED');
+    assert.match(
+      error.message,
+      /^Micro "bg" exited with code 0 and was given up on \(restarts disabled\)\. A dev command must keep running in the foreground while it serves \(no trailing "&", no daemon or background mode\)\.\n/,
+    );
+    return true;
+  });
   await supervisor.stop();
 });

@@ -291,10 +291,10 @@ export class MicroRunner {
     }
     const delay = this.budget.next();
     if (delay === undefined) {
-      this.fail('CRASHED', `Micro "${name}" ${exit} and was given up on (${this.budget.describe()}).`);
+      this.fail('CRASHED', `Micro "${name}" ${exit} and was given up on (${this.budget.describe()}).${foregroundHint(how.code)}`);
       return;
     }
-    this.error = this.microError('EXITED', `Micro "${name}" ${exit}; restarting in ${seconds(delay)}.`);
+    this.error = this.microError('EXITED', `Micro "${name}" ${exit}; restarting in ${seconds(delay)}.${foregroundHint(how.code)}`);
     this.setState('restarting');
     this.ctx.printer.notice(name, 'warn', `${exit}; restarting in ${seconds(delay)}`);
     const timer = setTimeout(() => {
@@ -416,6 +416,16 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A command that exits with 0 on its own usually started the server in the background (`node x &`,
+ * a daemon mode) and ended; the server then went with its tree.
+ */
+function foregroundHint(code: number | null | undefined): string {
+  return code === 0
+    ? ' A dev command must keep running in the foreground while it serves (no trailing "&", no daemon or background mode).'
+    : '';
 }
 
 function seconds(ms: number): string {
