@@ -113,3 +113,16 @@ test('a Spacefile saved as UTF-16 is named as such instead of yielding garbage k
     );
   }
 });
+
+test('a problem with a value reused through an alias points at the alias, not at the anchor', () => {
+  const problems = problemsOf(
+    'v: 0\nmicros:\n  - &web\n    name: web\n    src: .\n    engine: nodejs16\n    primary: true\n  - *web\n',
+  );
+  assert.deepEqual(
+    problems.map((p) => [p.line, p.column, p.path]),
+    [
+      [8, 5, 'micros[1].name'],
+      [8, 5, 'micros[1].primary'],
+    ],
+  );
+});

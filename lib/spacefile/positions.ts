@@ -20,7 +20,9 @@ export function locate(doc: Document, lineCounter: LineCounter, path: KeyPath): 
   let node: unknown = doc.contents;
   let offset = startOf(node) ?? 0;
   for (const segment of path) {
-    node = resolveAlias(doc, node);
+    // A problem reached through an alias is about this use of the anchored value (`- *web` repeating a
+    // micro), not about where the anchor was defined, which may be fine: point at the alias.
+    if (isAlias(node)) break;
     if (isMap(node)) {
       const pair = node.items.find((item) => keyText(item.key) === String(segment));
       if (!pair) break;
@@ -44,10 +46,6 @@ function keyText(key: unknown): string | undefined {
   if (key === null) return '';
   if (!isScalar(key)) return undefined;
   return key.value === null ? '' : String(key.value);
-}
-
-function resolveAlias(doc: Document, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
 }
 
 function startOf(node: unknown): number | undefined {
