@@ -126,3 +126,16 @@ test('a problem with a value reused through an alias points at the alias, not at
     ],
   );
 });
+
+test('a UTF-8 byte-order mark does not shift the columns of line 1 nor show up in the code frame', () => {
+  assert.throws(
+    () => parseSpacefile('\uFEFFv: 1\nmicros:\n  - name: web\n    src: .\n    engine: nodejs16\n'),
+    (error: unknown) => {
+      assert.ok(error instanceof SpacefileError);
+      assert.deepEqual(error.problems.map((p) => [p.line, p.column, p.path]), [[1, 1, 'v']]);
+      assert.ok(!error.message.includes('\uFEFF'), 'no byte-order mark in the message');
+      return true;
+    },
+  );
+  assert.equal(parseSpacefile('\uFEFFv: 0\nmicros:\n  - name: web\n    src: .\n    engine: nodejs16\n').micros[0]?.name, 'web');
+});

@@ -20,7 +20,10 @@ export interface ParseOptions {
  * Parse, validate and normalise Spacefile text. Throws a SpacefileError holding every problem found.
  * YAML syntax errors are reported alone: a broken tree would add misleading schema problems.
  */
-export function parseSpacefile(text: string, options: ParseOptions = {}): Spacefile {
+export function parseSpacefile(source: string, options: ParseOptions = {}): Spacefile {
+  // Editors on Windows save UTF-8 with a byte-order mark; it is no character of line 1 to the user,
+  // so columns and code frames are counted without it.
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
   const filename = options.filename ?? 'Spacefile';
   const root = options.root === undefined ? undefined : resolve(options.root);
   const { doc, lineCounter, problems: syntax } = parseYaml(text);
