@@ -100,7 +100,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   function start(): Promise<void> {
     if (!starting) {
-      starting = closing ? Promise.reject(new Error('space-router: the router is closed')) : startAll();
+      starting = closing ? Promise.reject(routerClosed()) : startAll();
       // Lazy starts have no caller to reject to; the failure shows on the micro's error page and in ready().
       starting.catch(() => {});
     }
@@ -236,7 +236,12 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   router.upgrade = upgrade;
 
+  const attached = new WeakSet<object>();
+
   router.attach = (server) => {
+    // Attaching twice (a helper and the app both do) must not add a second listener per event.
+    if (attached.has(server)) return router;
+    attached.add(server);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (upgrade(req, socket, head)) return;
       // Node destroys upgrades nobody listens for; being the only listener must not leave one hanging.
@@ -253,8 +258,15 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
   };
 
   router.ready = async () => {
+    if (closing) throw routerClosed();
     await start();
-    await Promise.all([...proxies.keys()].map((name) => supervisor.waitReady(name, readyTimeout)));
+    try {
+      await Promise.all([...proxies.keys()].map((name) => supervisor.waitReady(name, readyTimeout)));
+    } catch (error) {
+      // close() stopped the micros this call was waiting for: that is the reason, not the micro.
+      if (closing) throw routerClosed();
+      throw error;
+    }
   };
 
   router.close = () => {
@@ -301,6 +313,13 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
   };
 
   return router;
+}
+
+/** `ready()` on a closed router: its micros are gone for good, so no micro is to blame. */
+function routerClosed(): Error {
+  const error: NodeJS.ErrnoException = new Error('space-router: the router is closed; create a new one to start the micros again.');
+  error.code = 'ERR_ROUTER_CLOSED';
+  return error;
 }
 
 /** The public view of a supervisor status: the probe address stays internal. */

@@ -1,5 +1,4 @@
 import { Agent, ServerResponse, type ClientRequest, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware';
 import type { RouteMatch } from './route-table.js';
@@ -7,6 +6,7 @@ import { forwardedHeaders } from './forwarded-headers.js';
 import { formatHostPort, requestOrigin } from './host-address.js';
 import { rewriteLocation } from './location.js';
 import { describeReplayedBody, type RequestBody } from './request-body.js';
+import { relayUpgrade } from './upgrade-relay.js';
 import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
 
 /** Where a micro listens right now: the literal address that answered the readiness probe. */
@@ -52,6 +52,11 @@ interface Exchange {
 
 const TIMEOUT_CODE = 'ESPACEROUTERTIMEOUT';
 const RELAY_WINDOW = 1024 * 1024;
+/**
+ * Response headers a micro may send. Node's client stops at 16 KiB; browsers accept far more
+ * (Chrome up to 256 KiB), and a page that works direct must work through the router.
+ */
+const MAX_RESPONSE_HEADER_BYTES = 256 * 1024;
 
 /**
  * RFC 9110 section 7.6.1: these describe one connection, not the message. Forwarding them would let a
@@ -62,7 +67,8 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection'];
 /**
  * One http-proxy-middleware instance per micro, over a keep-alive agent (the default agent-less
  * http-proxy sends `Connection: close` both ways and loses two thirds of the throughput).
- * `ws: true` stays off: the router's own dispatcher decides which upgrades are the micro's.
+ * Upgrades do not go through it: http-proxy only relays websocket GETs (it closes the socket on any
+ * other upgrade), so relayUpgrade forwards them all, once the dispatcher decided they are the micro's.
  */
 export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
   const agent = new Agent({ keepAlive: true });
@@ -81,15 +87,6 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       // The parsed body's stream already ended, so http-proxy's pipe only ends the request: write first.
       if (exchange.replay && !proxyReq.writableEnded) proxyReq.write(exchange.replay);
       armResponseTimeout(proxyReq, options.proxyTimeout);
-    });
-
-    // Upgrades leave `req` as it came: other upgrade listeners on the same server run after the
-    // router's and must still see the client's url and headers.
-    proxyServer.on('proxyReqWs', (proxyReq, req) => {
-      const exchange = exchanges.get(req);
-      if (!exchange || proxyReq.headersSent) return;
-      proxyReq.path = exchange.path;
-      for (const [name, value] of Object.entries(forwardedHeaders(req, exchange.prefix))) proxyReq.setHeader(name, value);
     });
 
     proxyServer.on('proxyRes', (proxyRes, req, res) => {
@@ -122,17 +119,11 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     proxyServer.on('error', (error: NodeJS.ErrnoException, req, res) => {
       const detail = error.code === TIMEOUT_CODE ? String(options.proxyTimeout) : describeError(error);
       const kind = error.code === TIMEOUT_CODE ? 'proxy_timeout' : 'connection_failed';
-      if (res instanceof ServerResponse) {
-        if (req.socket.destroyed) return;
-        const retry = res.headersSent ? undefined : retryReason(error, exchanges.get(req));
-        if (retry && canResend(req, exchanges.get(req)) && options.retry?.(req, res, retry)) return;
-        sendProblem(req, res, options.problem(kind, detail));
-        return;
-      }
-      const socket = res as Socket;
-      // Before the micro's handshake answer nothing was written: the client can still get a status.
-      if (socket.bytesWritten === 0) writeUpgradeProblem(socket, options.problem(kind, detail));
-      else socket.destroy();
+      // Only web requests come here: upgrades go through relayUpgrade, not http-proxy.
+      if (!(res instanceof ServerResponse) || req.socket.destroyed) return;
+      const retry = res.headersSent ? undefined : retryReason(error, exchanges.get(req));
+      if (retry && canResend(req, exchanges.get(req)) && options.retry?.(req, res, retry)) return;
+      sendProblem(req, res, options.problem(kind, detail));
     });
   };
 
@@ -143,12 +134,15 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     },
     pathFilter: () => true,
     agent,
+    // http-proxy builds each upstream request on a copy of `ssl`, the one way to pass an http.request
+    // option it does not know; without it a micro's response headers over 16 KiB end in a 502.
+    ssl: { maxHeaderSize: MAX_RESPONSE_HEADER_BYTES },
     selfHandleResponse: true,
     ejectPlugins: true,
     plugins: [plugin],
   });
 
-  function prepare(req: IncomingMessage, match: RouteMatch, upgrade: boolean): MicroTarget | undefined {
+  function prepare(req: IncomingMessage, match: RouteMatch): MicroTarget | undefined {
     const target = options.target();
     if (!target) return undefined;
     const retried = exchanges.get(req);
@@ -158,16 +152,14 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       return target;
     }
     exchanges.set(req, { path: match.path, prefix: match.prefix, origin: requestOrigin(req), target });
-    if (!upgrade) {
-      req.url = match.path;
-      Object.assign(req.headers, forwardedHeaders(req, match.prefix));
-    }
+    req.url = match.path;
+    Object.assign(req.headers, forwardedHeaders(req, match.prefix));
     return target;
   }
 
   return {
     web(req, res, match, body) {
-      if (!prepare(req, match, false)) {
+      if (!prepare(req, match)) {
         sendProblem(req, res, options.problem('connection_failed', 'the micro has no address yet'));
         return;
       }
@@ -182,12 +174,23 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
         sendProblem(req, res, options.problem('connection_failed', describeError(error)));
       });
     },
+    // Upgrades leave `req` as it came: other upgrade listeners on the same server run after the
+    // router's and must still see the client's url and headers.
     upgrade(req, socket, head, match) {
-      if (!prepare(req, match, true)) {
+      const target = options.target();
+      if (!target) {
         writeUpgradeProblem(socket, options.problem('connection_failed', 'the micro has no address yet'));
         return;
       }
-      middleware.upgrade(req, socket as Socket, head);
+      relayUpgrade(req, socket, head, {
+        ...target,
+        path: match.path,
+        headers: forwardedHeaders(req, match.prefix),
+        maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
+        timeout: options.proxyTimeout,
+        failed: (kind, detail) => writeUpgradeProblem(socket, options.problem(kind, detail)),
+        rewriteLocation: (location) => rewriteLocation(location, target, requestOrigin(req), match.prefix),
+      });
     },
     close() {
       agent.destroy();
@@ -225,7 +228,17 @@ function relayBody(proxyRes: IncomingMessage, res: ServerResponse): void {
       res.once('drain', resume);
     }
   });
-  proxyRes.on('end', () => res.end());
+  proxyRes.on('end', () => {
+    // Sent after the last chunk; Node only writes them on a chunked response, as the micro's was.
+    if (proxyRes.rawTrailers.length > 0) res.addTrailers(pairs(proxyRes.rawTrailers));
+    res.end();
+  });
+}
+
+function pairs(raw: string[]): Array<[string, string]> {
+  const result: Array<[string, string]> = [];
+  for (let i = 0; i < raw.length; i += 2) result.push([raw[i]!, raw[i + 1]!]);
+  return result;
 }
 
 function retryReason(error: NodeJS.ErrnoException, exchange: Exchange | undefined): 'refused' | 'stale' | undefined {

@@ -98,16 +98,22 @@ export type NextFunction = (err?: unknown) => void;
 export interface SpaceRouter {
   (req: IncomingMessage, res: ServerResponse, next?: NextFunction): void;
   /**
-   * Route a websocket upgrade. Returns true when the router took the socket (it then owns it, and
-   * answers errors on it); false leaves the socket untouched for other `upgrade` listeners.
+   * Route an upgrade (a websocket, or any other protocol the micro may switch to). Returns true when
+   * the router took the socket (it then owns it, and answers errors on it; calling again with the
+   * same socket returns true and does nothing); false leaves the socket untouched for other
+   * `upgrade` listeners.
    */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /**
    * Listen for the server's upgrades, learn its listening address (for `DETA_SPACE_APP_HOSTNAME`),
-   * start the micros once it listens, and close the router when the server closes.
+   * start the micros once it listens, and close the router when the server closes. Attaching the
+   * same server again does nothing.
    */
   attach(server: Server | HttpsServer): SpaceRouter;
-  /** Starts the micros if needed; resolves when every micro is ready, rejects with the failing micro's MicroError. */
+  /**
+   * Starts the micros if needed; resolves when every micro is ready, rejects with the failing micro's
+   * MicroError, or with an error whose `code` is `ERR_ROUTER_CLOSED` once `close()` was called.
+   */
   ready(): Promise<void>;
   /** Idempotent: every micro process tree gone and its port free when it resolves. */
   close(): Promise<void>;

@@ -31,11 +31,15 @@ export interface UpgradeDispatcherOptions {
  */
 export function createUpgradeDispatcher(options: UpgradeDispatcherOptions) {
   const { proxies, statics, supervisor, readyTimeout, problemFor } = options;
+  // A socket relayed twice (two listeners both calling upgrade) would get every answer twice.
+  const taken = new WeakSet<Duplex>();
 
   return function dispatchUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    if (taken.has(socket)) return true;
     const match = options.route(req.url ?? '/');
     if (match.micro === null || match.micro.name === options.self) return false;
     const micro = match.micro;
+    taken.add(socket);
     // From here the socket is ours; Node's server no longer guards it, so an error must not go unheard.
     socket.on('error', () => {});
     options.onTaken(req);
