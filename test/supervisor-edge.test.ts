@@ -103,3 +103,23 @@ test('a command that exits 0 at once (a server sent to the background) is told t
   });
   await supervisor.stop();
 });
+
+test('a Python micro\'s plain print() lines reach the log while it runs, not when its stdout buffer fills or it exits', async (t) => {
+  // As on a developer's machine, where nothing sets it (some CI images do).
+  const inherited = process.env.PYTHONUNBUFFERED;
+  delete process.env.PYTHONUNBUFFERED;
+  t.after(() => {
+    if (inherited !== undefined) process.env.PYTHONUNBUFFERED = inherited;
+  });
+  const logger = memoryLogger();
+  const supervisor = createSupervisor(
+    spacefile([micro('py', { primary: true, path: '/', engine: 'python3.9', dev: 'python3 print_server.py' })]),
+    { logger, restart: false, stopTimeout: 300 },
+  );
+  supervisors.push(supervisor);
+  await supervisor.start();
+  // Bounded: an unflushed line would never arrive while the micro runs.
+  for (let i = 0; i < 100 && !logger.lines.includes('py | hello from print()'); i++) await sleep(50);
+  assert.deepEqual(logger.lines, ['py | hello from print()']);
+  await supervisor.stop();
+});

@@ -137,6 +137,9 @@ export class MicroRunner {
       const hostname = this.ctx.options.hostname;
       const marker = `${this.ctx.runId}:${name}:${gen}`;
       const env = {
+        // Python block-buffers a piped stdout: without this a micro's print() lines would show up
+        // kilobytes later, or never if it is killed. The parent's or options' own value still wins.
+        PYTHONUNBUFFERED: '1',
         ...spaceEnv(this.ctx.spacefile, this.micro, {
           port,
           hostname: typeof hostname === 'function' ? hostname() : hostname,
