@@ -130,6 +130,12 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     });
   }
 
+  /** The gate's decision ahead of the request (allowsUpgrade judges any request the same way). */
+  function refusedByGate(req: IncomingMessage): boolean {
+    const match = route(req.url ?? '/');
+    return gate !== undefined && match.micro !== null && !gate.allowsUpgrade(req, match);
+  }
+
   function learnFrom(req: IncomingMessage): void {
     if (host.learned === undefined) host.learned = hostnameFromRequest(req);
   }
@@ -247,6 +253,15 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
       // Node destroys upgrades nobody listens for; being the only listener must not leave one hanging.
       if (server.listenerCount('upgrade') === 1) socket.destroy();
     });
+    // Node answers `100 Continue` by itself unless someone listens for checkContinue; with auth on,
+    // a request the gate refuses must get its 401 before the client sends the body. A host that
+    // handles checkContinue itself keeps doing so.
+    if (gate && server.listenerCount('checkContinue') === 0) {
+      server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+        if (!refusedByGate(req)) res.writeContinue();
+        server.emit('request', req, res);
+      });
+    }
     const onListening = () => {
       host.learned = hostnameFromAddress(server.address()) ?? host.learned;
       void start();

@@ -15,7 +15,7 @@ type Decision = { allow: true } | { allow: false; reason: string; anonymous: boo
  * 401, never a fall-back to the session), then the signed-in browser session.
  */
 export function createAuthGate(options: AuthGateOptions): AuthGate {
-  const signer = createSessionSigner();
+  const signer = createSessionSigner(options.spacefile.root ?? '');
   const apiKeyDigest = digest(options.apiKey);
   const optionKeyHashes = new Set((options.appKeys ?? []).map(hashKey));
   const root = options.spacefile.root;

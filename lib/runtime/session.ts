@@ -1,31 +1,38 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const SESSION_COOKIE = 'space_router_session';
+const COOKIE_PREFIX = 'space_router_session';
 
 /**
  * Signed local dev sessions. The secret lives only in this process, so restarting the router signs
- * everyone out, and a cookie minted by another router on the same host (cookies ignore ports) is
- * simply not valid here.
+ * everyone out. Cookies ignore ports, so two routers on `localhost` would overwrite each other's
+ * cookie if they shared its name: the name carries a short hash of the project root and the port
+ * the browser uses (from Host), the same on every restart, so stale cookies do not pile up.
  */
 export interface SessionSigner {
-  /** A fresh cookie value for a signed-in browser. */
-  issue(): string;
+  /** The Set-Cookie header for a freshly signed-in browser. */
+  issue(req: IncomingMessage): string;
+  /** The Set-Cookie header that removes this router's session. */
+  clear(req: IncomingMessage): string;
   /** True when the request carries a session cookie this signer issued. */
   verify(req: IncomingMessage): boolean;
 }
 
-export function createSessionSigner(): SessionSigner {
+export function createSessionSigner(projectRoot: string): SessionSigner {
   const secret = randomBytes(32);
   const sign = (payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
+  const cookieName = (req: IncomingMessage) => sessionCookieName(projectRoot, req);
 
   return {
-    issue() {
+    issue(req) {
       const payload = `v1.${Date.now().toString(36)}.${randomBytes(9).toString('base64url')}`;
-      return `${payload}.${sign(payload)}`;
+      return `${cookieName(req)}=${payload}.${sign(payload)}; Path=/; HttpOnly; SameSite=Lax`;
+    },
+    clear(req) {
+      return `${cookieName(req)}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
     },
     verify(req) {
-      for (const value of cookieValues(req, SESSION_COOKIE)) {
+      for (const value of cookieValues(req, cookieName(req))) {
         const dot = value.lastIndexOf('.');
         if (dot <= 0) continue;
         const expected = Buffer.from(sign(value.slice(0, dot)));
@@ -35,6 +42,13 @@ export function createSessionSigner(): SessionSigner {
       return false;
     },
   };
+}
+
+/** `space_router_session_<8 hex>` for this project, on the port in the request's Host. */
+function sessionCookieName(projectRoot: string, req: IncomingMessage): string {
+  const port = /:(\d+)$/.exec(req.headers.host ?? '')?.[1] ?? '';
+  const scope = createHash('sha256').update(`${projectRoot}\0${port}`).digest('hex').slice(0, 8);
+  return `${COOKIE_PREFIX}_${scope}`;
 }
 
 /** Every value of cookie `name` (browsers may send several with the same name for different paths). */
@@ -48,12 +62,4 @@ function cookieValues(req: IncomingMessage, name: string): string[] {
     values.push(pair.slice(eq + 1).trim());
   }
   return values;
-}
-
-export function sessionCookie(value: string): string {
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax`;
-}
-
-export function clearedSessionCookie(): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clearedSessionCookie, sessionCookie, type SessionSigner } from './session.js';
+import type { SessionSigner } from './session.js';
 
 export const SIGNIN_PATH = '/__space/signin';
 export const SIGNOUT_PATH = '/__space/signout';
@@ -48,7 +48,7 @@ export function handleSessionPages(
         return true;
       }
       req.resume();
-      res.writeHead(303, { location: next, 'set-cookie': sessionCookie(signer.issue()), 'cache-control': 'no-store' });
+      res.writeHead(303, { location: next, 'set-cookie': signer.issue(req), 'cache-control': 'no-store' });
       res.end();
     } else {
       methodNotAllowed(req, res, 'GET, HEAD, POST');
@@ -61,7 +61,7 @@ export function handleSessionPages(
       req.resume();
       res.writeHead(req.method === 'POST' ? 303 : 302, {
         location: next,
-        'set-cookie': clearedSessionCookie(),
+        'set-cookie': signer.clear(req),
         'cache-control': 'no-store',
       });
       res.end();
