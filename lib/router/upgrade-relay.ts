@@ -96,7 +96,8 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     tune(socket);
     proxySocket.on('error', () => socket.destroy());
     socket.on('error', () => proxySocket.destroy());
-    proxySocket.on('close', () => socket.destroy());
+    // end(), not destroy(): what the micro sent last (a close frame) may still wait to be written.
+    proxySocket.on('close', () => socket.end());
     socket.on('close', () => proxySocket.destroy());
     proxySocket.pipe(socket).pipe(proxySocket);
   });
@@ -117,7 +118,10 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
       socket.resume();
       (socket as Socket).setTimeout?.(LINGER_MS, () => socket.destroy());
     });
-    proxyRes.on('error', () => socket.destroy());
+    // The micro died mid-answer: break the client's connection rather than end it cleanly.
+    proxyRes.on('close', () => {
+      if (!proxyRes.complete) socket.destroy();
+    });
   });
 
   proxyReq.on('error', (error: NodeJS.ErrnoException) => {
@@ -131,9 +135,10 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     else target.failed('connection_failed', error.code ? `${error.code}: ${error.message}` : error.message);
   });
 
+  // Once switched, the tunnel's own handlers close the micro's side; before that, stop the request.
   socket.on('close', () => {
     clearTimeout(timer);
-    if (!answered) proxyReq.destroy();
+    proxyReq.destroy();
   });
 }
 
