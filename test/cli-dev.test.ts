@@ -203,8 +203,13 @@ describe('space-router dev options', () => {
     assert.doesNotMatch(cli.stdout(), /◌ web/);
     const api = await get(`http://127.0.0.1:${port}/api/`);
     assert.equal((JSON.parse(api.text) as Seen).micro, 'api');
-    const web = await get(`http://127.0.0.1:${port}/`);
+    const web = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'application/json' } });
     assert.equal(web.status, 502);
+    const { error } = (await web.json()) as { error: { code: string; micro: { name: string; state: string } } };
+    assert.equal(error.code, 'micro_not_started');
+    assert.equal(error.micro.name, 'web');
+    // Left out, so never `ready`: nothing answers on its behalf.
+    assert.equal(error.micro.state, 'stopped');
     assert.equal((await interrupt(cli)).code, 0);
   });
 

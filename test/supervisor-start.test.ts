@@ -155,6 +155,44 @@ test('&&, pipes, ; and VAR=x commands run through the shell; ${VAR} is expanded'
   await supervisor.stop();
 });
 
+test('micros `only` leaves out are stopped, never ready; static and skipped ones stay ready', async () => {
+  const supervisor = track(
+    createSupervisor(
+      spacefile([
+        micro('site', { primary: true, path: '/', engine: 'static', serve: 'dist' }),
+        micro('host', { dev: 'node does-not-exist.mjs' }),
+        micro('api', { dev: 'node server.mjs' }),
+        micro('worker', { dev: 'node server.mjs' }),
+      ]),
+      { only: ['api'], skip: ['host'], logger: memoryLogger() },
+    ),
+  );
+  const left = { name: 'worker', path: '/worker', state: 'stopped' };
+  assert.deepEqual(supervisor.status('worker'), left);
+  await supervisor.start();
+  const api = supervisor.status('api')!;
+  assert.equal(api.state, 'ready');
+  assert.equal((await fetchMicro(api)).env.DETA_SPACE_APP_MICRO_NAME, 'api');
+  assert.deepEqual(
+    supervisor.list().map((s) => [s.name, s.state, s.port === undefined]),
+    [
+      ['site', 'ready', true],
+      ['host', 'ready', true],
+      ['api', 'ready', false],
+      ['worker', 'stopped', true],
+    ],
+  );
+  assert.deepEqual(supervisor.status('worker'), left);
+  await assert.rejects(supervisor.waitReady('worker', 1_000), {
+    code: 'STOPPED',
+    micro: 'worker',
+    message: 'Micro "worker" is not started: options.only (api) leaves it out.',
+  });
+  await supervisor.stop();
+  assert.deepEqual(supervisor.status('worker'), left);
+  assert.equal(await canBind(api.port!), true);
+});
+
 test('static and skipped micros are not spawned and show as ready without a port', async () => {
   const supervisor = track(
     createSupervisor(

@@ -62,10 +62,16 @@ export function createSupervisor(spacefile: Spacefile, options: SupervisorOption
     const runner = runners.get(name);
     if (runner) return runner.status();
     const micro = spacefile.micros.find((m) => m.name === name);
-    return micro && { name: micro.name, path: micro.path, state: 'ready' };
+    // Static and skipped micros are served without a process of ours; a micro `only` leaves out is not served at all.
+    return micro && { name: micro.name, path: micro.path, state: servedWithoutProcess(micro, options) ? 'ready' : 'stopped' };
   };
 
-  const stopError = (name: string) => new MicroError('STOPPED', `Micro "${name}" was stopped.`, { micro: name });
+  const stopError = (name: string) =>
+    runners.has(name)
+      ? new MicroError('STOPPED', `Micro "${name}" was stopped.`, { micro: name })
+      : new MicroError('STOPPED', `Micro "${name}" is not started: options.only (${options.only?.join(', ')}) leaves it out.`, {
+          micro: name,
+        });
 
   const waitReady = (name: string, timeoutMs: number = readyTimeout): Promise<MicroStatus> => {
     const current = status(name);
@@ -150,9 +156,13 @@ export function createSupervisor(spacefile: Spacefile, options: SupervisorOption
 }
 
 function needsProcess(micro: Micro, options: SupervisorOptions): boolean {
-  if (isStaticMicro(micro)) return false;
-  if (options.skip?.includes(micro.name)) return false;
+  if (servedWithoutProcess(micro, options)) return false;
   return !options.only || options.only.includes(micro.name);
+}
+
+/** Static micros are served from files and skipped ones by the host: ready whenever the host is. */
+function servedWithoutProcess(micro: Micro, options: SupervisorOptions): boolean {
+  return isStaticMicro(micro) || (options.skip?.includes(micro.name) ?? false);
 }
 
 function checkNames(spacefile: Spacefile, options: SupervisorOptions): void {

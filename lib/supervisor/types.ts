@@ -91,7 +91,10 @@ export interface Supervisor {
   start(): Promise<void>;
   /** Current state of one micro, or undefined for an unknown name. */
   status(name: string): MicroStatus | undefined;
-  /** Snapshot of every micro in Spacefile order (including static and skipped ones, as `ready` without port). */
+  /**
+   * Snapshot of every micro in Spacefile order: static and skipped ones as `ready` without port, ones
+   * `only` leaves out as `stopped`.
+   */
   list(): MicroStatus[];
   /**
    * Resolves with the status once the micro is `ready`; rejects with a MicroError if it is or becomes

@@ -14,7 +14,7 @@ export function createJsonReporter(): DevReporter {
   const snapshot = (micro: MicroSnapshot) => ({
     micro: micro.name,
     path: micro.path,
-    // A micro left out by --micro is listed by the supervisor as ready; it is not running.
+    // The router lists a micro left out by --micro as `stopped`; `not started` says it was never meant to run.
     state: skipped.includes(micro.name) ? 'not started' : micro.state,
     port: micro.port,
     pid: micro.pid,
