@@ -186,7 +186,7 @@ describe('upgrades', () => {
 });
 
 describe('ready() once the router is closed', () => {
-  test('rejects with ERR_ROUTER_CLOSED, whether the micros ran or never started', { timeout: 30_000 }, async () => {
+  test('rejects with ERR_ROUTER_CLOSED, whether the micros ran, never started, or were still starting', { timeout: 30_000 }, async () => {
     const used = spaceRouter(EDGE, { logger: quietLogger, only: ['main'] });
     await used.ready();
     const groups = used.micros.flatMap((micro) => (micro.pid ? [micro.pid] : []));
@@ -197,5 +197,10 @@ describe('ready() once the router is closed', () => {
     const unused = spaceRouter(EDGE, { logger: quietLogger, only: ['main'] });
     await unused.close();
     await assert.rejects(unused.ready(), { code: 'ERR_ROUTER_CLOSED' });
+
+    const interrupted = spaceRouter(EDGE, { logger: quietLogger, only: ['main'] });
+    const waiting = interrupted.ready();
+    await interrupted.close();
+    await assert.rejects(waiting, { code: 'ERR_ROUTER_CLOSED' });
   });
 });

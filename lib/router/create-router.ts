@@ -274,8 +274,8 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   router.ready = async () => {
     if (closing) throw routerClosed();
-    await start();
     try {
+      await start();
       await Promise.all([...proxies.keys()].map((name) => supervisor.waitReady(name, readyTimeout)));
     } catch (error) {
       // close() stopped the micros this call was waiting for: that is the reason, not the micro.
