@@ -25,7 +25,8 @@ export interface UpgradeDispatcherOptions {
 }
 
 /**
- * Route websocket upgrades by the same table as requests. Every `upgrade` listener on a server sees
+ * Route upgrades (websockets, and any other protocol a micro may switch to) by the same table as
+ * requests. Every `upgrade` listener on a server sees
  * every upgrade, so this returns false, touching nothing, for sockets that are not a micro's:
  * `/__space` and the host's own (`self`) routes, such as a dev server's HMR endpoint.
  */
