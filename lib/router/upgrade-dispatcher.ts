@@ -26,9 +26,9 @@ export interface UpgradeDispatcherOptions {
 
 /**
  * Route upgrades (websockets, and any other protocol a micro may switch to) by the same table as
- * requests. Every `upgrade` listener on a server sees
- * every upgrade, so this returns false, touching nothing, for sockets that are not a micro's:
- * `/__space` and the host's own (`self`) routes, such as a dev server's HMR endpoint.
+ * requests. Every `upgrade` listener on a server sees every upgrade, so this returns false, touching
+ * nothing, for sockets that are not a micro's: `/__space` and the host's own (`self`) routes, such
+ * as a dev server's HMR endpoint.
  */
 export function createUpgradeDispatcher(options: UpgradeDispatcherOptions) {
   const { proxies, statics, supervisor, readyTimeout, problemFor } = options;
