@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { checkGenerated } from '../lib/cli/init-checks.js';
 import { fixtureDir, repoRoot, runCli } from './fixtures/cli/run-cli.js';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -85,18 +86,73 @@ describe('space-router init', () => {
   after(() => rmSync(scratch, { recursive: true, force: true }));
   cpSync(fixtureDir('init'), scratch, { recursive: true });
 
-  for (const tree of ['multi', 'single']) {
-    test(`writes and prints the Spacefile for the ${tree} tree`, async () => {
+  const devNote = (name: string, engine: string, example: string) => [
+    `note: ${name} (${engine}) has no dev command, so space-router dev cannot start it yet.`,
+    `      Add one to its entry that listens on $PORT, e.g.  dev: ${example}`,
+  ];
+  const trees = {
+    multi: {
+      names: 'frontend, api, worker',
+      notes: [...devNote('api', 'python3.9', 'uvicorn main:app --port $PORT'), ...devNote('worker', 'nodejs16', 'node index.js')],
+    },
+    single: { names: 'single', notes: devNote('single', 'nodejs16', 'node index.js') },
+  };
+  for (const [tree, { names, notes }] of Object.entries(trees)) {
+    test(`writes and prints the Spacefile for the ${tree} tree, with a note per micro that needs a dev command`, async () => {
       const expected = readFileSync(fixtureDir(`init-expected/${tree}.Spacefile`), 'utf8');
       const result = await runCli(['init', tree], { cwd: scratch });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(readFileSync(join(scratch, tree, 'Spacefile'), 'utf8'), expected);
-      assert.ok(result.stdout.startsWith(expected.trimEnd() + '\n\n'), result.stdout);
-      assert.match(result.stdout, new RegExp(`\\n✓ wrote ${tree}/Spacefile \\(`));
+      assert.equal(result.stdout, [expected.trimEnd(), '', `✓ wrote ${tree}/Spacefile (${names})`, '', ...notes, ''].join('\n'));
+      assert.equal(result.stderr, '');
       const check = await runCli(['validate', tree], { cwd: scratch });
       assert.equal(check.code, 0, check.stderr);
     });
   }
+
+  test('more than 5 micros: nothing written, exit 1, what it found and what to do', async () => {
+    const dir = join(scratch, 'six');
+    for (const name of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      mkdirSync(join(dir, name), { recursive: true });
+      writeFileSync(join(dir, name, 'package.json'), '{}\n');
+    }
+    mkdirSync(join(dir, 'my app'));
+    writeFileSync(join(dir, 'my app', 'main.py'), '');
+    const result = await runCli(['init', 'six'], { cwd: scratch });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      [
+        'error: found 7 micros in six, but a Space app has at most 5; no Spacefile was written.',
+        ...['a', 'b', 'c', 'd', 'e', 'f'].map((name) => `  ${name.padEnd(6)}  ./${name.padEnd(6)}  nodejs16`),
+        '  my-app  ./my app  python3.9',
+        'Run init on a directory holding at most 5 of them, or write the Spacefile by hand (https://deta.space/docs/en/build/reference/spacefile).',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(existsSync(join(dir, 'Spacefile')), false);
+  });
+
+  test('a generated Spacefile that validate would reject is refused before it is written', () => {
+    const dir = join(scratch, 'reject');
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (const name of names) mkdirSync(join(dir, name), { recursive: true });
+    const entry = (name: string) => `  - name: ${name}\n    src: ./${name}\n    engine: nodejs16\n${name === 'a' ? '    primary: true\n' : ''}`;
+    const five = `v: 0\nmicros:\n${names.slice(0, 5).map(entry).join('')}`;
+    assert.doesNotThrow(() => checkGenerated(five, 'reject/Spacefile', dir));
+    const six = five + entry('f');
+    assert.throws(() => checkGenerated(six, 'reject/Spacefile', dir), (error: Error) => {
+      assert.equal(
+        error.message.split('\n').slice(0, 2).join('\n'),
+        `the Spacefile generated for ${dir} does not pass validation, so nothing was written ` +
+          '(a bug in space-router init; please report it with this output):\n' +
+          'reject/Spacefile:19:5 micros[5]: 6 micros; an app has at most 5; merge micros or split the app',
+      );
+      assert.ok(error.message.endsWith(`\n\n${six.trimEnd()}`), error.message);
+      return true;
+    });
+  });
 
   test('never overwrites an existing Spacefile without --force', async () => {
     const dir = join(scratch, 'existing');

@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { detectMicros, generateSpacefile } from '../../spacefile/index.js';
 import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
 import { displayPath } from '../errors.js';
+import { checkGenerated, MAX_MICROS, tooManyMicrosLines } from '../init-checks.js';
+import { missingDevNotes } from '../init-notes.js';
 import { createOutput } from '../output.js';
 
 export const init: Command = {
@@ -10,7 +12,9 @@ export const init: Command = {
 
 Look at dir (default: .) the way Deta's "space new" did: the directory itself,
 else each immediate subdirectory, is a micro when it holds a Python, Node, Go
-or static site project. Write dir/Spacefile and print it.
+or static site project. Write dir/Spacefile and print it, with a note for each
+micro that needs a dev command before "space-router dev" can start it. With
+more than ${MAX_MICROS} micros (Space's limit) nothing is written.
 
 Options:
   --force      overwrite an existing Spacefile
@@ -42,13 +46,21 @@ Options:
           `(https://deta.space/docs/en/build/reference/spacefile).`,
       );
     }
+    if (micros.length > MAX_MICROS) {
+      for (const line of tooManyMicrosLines(micros, displayPath(dir), output.colors)) output.err(line);
+      return 1;
+    }
     const text = generateSpacefile(micros);
+    checkGenerated(text, displayPath(target), dir);
     // 'wx' refuses to replace a Spacefile created since the check above.
     writeFileSync(target, text, { flag: values.force ? 'w' : 'wx' });
     output.out(text.trimEnd());
     output.out();
     const names = micros.map((micro) => micro.name).join(', ');
     output.out(`${output.colors.green('✓')} wrote ${displayPath(target)} (${names})`);
+    const notes = missingDevNotes(micros, output.colors);
+    if (notes.length > 0) output.out();
+    for (const line of notes) output.out(line);
     return 0;
   },
 };
