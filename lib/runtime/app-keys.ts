@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { canonicalRoot, projectId } from './project-root.js';
 
 /**
  * App API keys (`X-Space-App-Key`). Only a sha256 of each key is kept, in the user's config
@@ -36,9 +37,7 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The file holding the key hashes of the project at `root`. */
 export function appKeyStorePath(root: string): string {
-  const project = canonicalRoot(root);
-  const id = createHash('sha256').update(project).digest('hex').slice(0, 16);
-  return join(configDir(), 'app-keys', `${id}.json`);
+  return join(configDir(), 'app-keys', `${projectId(root)}.json`);
 }
 
 export function createAppKey(root: string, name: string): CreatedAppKey {
@@ -81,15 +80,6 @@ export function storedAppKeyHashes(root: string): string[] {
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
-}
-
-function canonicalRoot(root: string): string {
-  const absolute = resolve(root);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
 }
 
 function readStore(root: string): StoreFile {

@@ -1,7 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { configDir } from './app-keys.js';
+import { canonicalRoot } from './project-root.js';
 
 export interface LocalKeys {
   /** `DETA_PROJECT_KEY`: `<id>_<secret>`, the shape Deta's project keys had. */
@@ -41,13 +42,4 @@ function machineSecret(): Buffer {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-}
-
-function canonicalRoot(root: string): string {
-  const absolute = resolve(root);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { canonicalRoot, projectId } from '../runtime/project-root.js';
 import { hasProcfs, isRunning } from './proc.js';
 import { ProcessTree, terminate } from './process-tree.js';
 import { hostIdentity, stateDir } from './state-dir.js';
@@ -28,7 +28,7 @@ export class Ledger {
   constructor(root: string, readonly runId: string) {
     const dir = projectDir(root);
     this.file = join(dir, `${runId}.json`);
-    this.data = { host: hostIdentity(), root: canonical(root), runId, micros: {} };
+    this.data = { host: hostIdentity(), root: canonicalRoot(root), runId, micros: {} };
   }
 
   record(micro: string, pid: number, start: string | undefined): void {
@@ -104,15 +104,5 @@ export async function reapLeftovers(root: string, graceMs: number): Promise<numb
 }
 
 function projectDir(root: string): string {
-  const id = createHash('sha256').update(canonical(root)).digest('hex').slice(0, 16);
-  return join(stateDir(), 'runs', id);
-}
-
-function canonical(root: string): string {
-  const absolute = resolve(root);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    return absolute;
-  }
+  return join(stateDir(), 'runs', projectId(root));
 }
