@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findAction, UnknownActionError } from '../runtime/actions.js';
+import { secretMatcher } from '../runtime/keys.js';
 import type { ActionResult } from '../runtime/types.js';
 import type { Spacefile } from '../spacefile/types.js';
 import { inspectRequestBody } from './request-body.js';
@@ -31,13 +31,13 @@ export interface DevActionAnswer extends ActionResult {
 
 /** Returns a handler for runtime paths (below `/__space`); it returns true when it answered. */
 export function createDevActions(options: DevActionsOptions): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
-  let keyDigest: Buffer | undefined;
+  let isApiKey: ((presented: string) => boolean) | undefined;
 
   return (req, res, path) => {
     if (!path.startsWith(DEV_ACTIONS_PATH)) return false;
-    keyDigest ??= digest(options.apiKey());
+    isApiKey ??= secretMatcher(options.apiKey());
     const presented = req.headers['x-api-key'];
-    if (typeof presented !== 'string' || !timingSafeEqual(digest(presented), keyDigest)) {
+    if (typeof presented !== 'string' || !isApiKey(presented)) {
       req.resume();
       send(res, 401, {
         error: 'Unauthorized',
@@ -119,10 +119,6 @@ function send(res: ServerResponse, status: number, body: object, headers: Record
     'cache-control': 'no-store',
   });
   res.end(text);
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 function messageOf(error: unknown): string {

@@ -75,15 +75,23 @@ export function revokeAppKey(root: string, name: string): boolean {
 
 /** sha256 hashes (hex) of every key stored for the project. */
 export function storedAppKeyHashes(root: string): string[] {
-  return readStore(root).keys.map((k) => k.sha256);
+  return appKeyHashReader(root)();
+}
+
+/**
+ * Reads the project's key hashes afresh on every call, so keys created or revoked from the CLI apply
+ * to a running router; only where the store lives (a realpath and a hash) is worked out once.
+ */
+export function appKeyHashReader(root: string): () => string[] {
+  const file = appKeyStorePath(root);
+  return () => readStore(root, file).keys.map((k) => k.sha256);
 }
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-function readStore(root: string): StoreFile {
-  const file = appKeyStorePath(root);
+function readStore(root: string, file = appKeyStorePath(root)): StoreFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toOriginForm, type RouteMatch } from '../router/route-table.js';
-import { hashKey, storedAppKeyHashes } from './app-keys.js';
+import { appKeyHashReader, hashKey } from './app-keys.js';
+import { secretMatcher } from './keys.js';
 import { isPublicRoute } from './public-routes.js';
 import { createSessionSigner } from './session.js';
 import { handleSessionPages, signInLocation, SIGNIN_PATH } from './signin.js';
@@ -16,15 +16,14 @@ type Decision = { allow: true } | { allow: false; reason: string; anonymous: boo
  */
 export function createAuthGate(options: AuthGateOptions): AuthGate {
   const signer = createSessionSigner(options.spacefile.root ?? '');
-  const apiKeyDigest = digest(options.apiKey);
+  const isApiKey = secretMatcher(options.apiKey);
   const optionKeyHashes = new Set((options.appKeys ?? []).map(hashKey));
   const root = options.spacefile.root;
+  const storedHashes = root === undefined ? () => [] : appKeyHashReader(root);
 
   function isKnownAppKey(key: string): boolean {
     const hash = hashKey(key);
-    if (optionKeyHashes.has(hash)) return true;
-    // Read on each use so keys created or revoked from the CLI apply to a running router.
-    return root !== undefined && storedAppKeyHashes(root).includes(hash);
+    return optionKeyHashes.has(hash) || storedHashes().includes(hash);
   }
 
   function decide(req: IncomingMessage, match: RouteMatch): Decision {
@@ -50,7 +49,7 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
 
     const apiKey = header(req, 'x-api-key');
     if (apiKey !== undefined) {
-      if (timingSafeEqual(digest(apiKey), apiKeyDigest)) return { allow: true };
+      if (isApiKey(apiKey)) return { allow: true };
       return { allow: false, anonymous: false, reason: 'X-API-Key does not match the app\'s DETA_API_KEY.' };
     }
 
@@ -91,10 +90,6 @@ export function createAuthGate(options: AuthGateOptions): AuthGate {
       return decide(req, match).allow;
     },
   };
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 /** A present header's value; an empty header counts as presented (and is then judged invalid). */

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configDir } from './app-keys.js';
@@ -42,4 +42,17 @@ function machineSecret(): Buffer {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+}
+
+/**
+ * Whether a presented key is `secret`, compared in constant time: over sha256 digests, so neither the
+ * comparison nor its length check tells an attacker how much of a guess was right.
+ */
+export function secretMatcher(secret: string): (presented: string) => boolean {
+  const expected = digest(secret);
+  return (presented) => timingSafeEqual(digest(presented), expected);
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }
