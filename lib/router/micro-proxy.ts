@@ -7,6 +7,7 @@ import { formatHostPort, requestOrigin } from './host-address.js';
 import { rewriteLocation } from './location.js';
 import { describeReplayedBody, type RequestBody } from './request-body.js';
 import { relayUpgrade } from './upgrade-relay.js';
+import { armResponseTimeout, describeError, isResponseTimeout } from './response-timeout.js';
 import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
 
 /** Where a micro listens right now: the literal address that answered the readiness probe. */
@@ -50,7 +51,6 @@ interface Exchange {
   reused?: boolean;
 }
 
-const TIMEOUT_CODE = 'ESPACEROUTERTIMEOUT';
 const RELAY_WINDOW = 1024 * 1024;
 /**
  * Response headers a micro may send. Node's client stops at 16 KiB; browsers accept far more
@@ -117,8 +117,9 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     });
 
     proxyServer.on('error', (error: NodeJS.ErrnoException, req, res) => {
-      const detail = error.code === TIMEOUT_CODE ? String(options.proxyTimeout) : describeError(error);
-      const kind = error.code === TIMEOUT_CODE ? 'proxy_timeout' : 'connection_failed';
+      const timedOut = isResponseTimeout(error);
+      const detail = timedOut ? String(options.proxyTimeout) : describeError(error);
+      const kind = timedOut ? 'proxy_timeout' : 'connection_failed';
       // Only web requests come here: upgrades go through relayUpgrade, not http-proxy.
       if (!(res instanceof ServerResponse) || req.socket.destroyed) return;
       const retry = res.headersSent ? undefined : retryReason(error, exchanges.get(req));
@@ -261,29 +262,4 @@ function dropHopByHop(proxyReq: ClientRequest, req: IncomingMessage): void {
     .map((name) => name.trim().toLowerCase())
     .filter(Boolean);
   for (const name of [...HOP_BY_HOP, 'upgrade', ...listed]) proxyReq.removeHeader(name);
-}
-
-/**
- * Only the wait for response headers is bounded: an upload may take long to send, and an SSE or
- * download stream may stay quiet for minutes once it started.
- */
-function armResponseTimeout(proxyReq: ClientRequest, timeoutMs: number): void {
-  let timer: NodeJS.Timeout | undefined;
-  proxyReq.once('finish', () => {
-    timer = setTimeout(() => {
-      const error: NodeJS.ErrnoException = new Error(`no response headers within ${timeoutMs} ms`);
-      error.code = TIMEOUT_CODE;
-      proxyReq.destroy(error);
-    }, timeoutMs);
-    timer.unref();
-  });
-  const clear = () => clearTimeout(timer);
-  proxyReq.once('response', clear);
-  proxyReq.once('close', clear);
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as NodeJS.ErrnoException).code;
-  return code ? `${code}: ${error.message}` : error.message;
 }

@@ -2,6 +2,7 @@ import { request, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { writeUpgradeProblem } from './error-response.js';
+import { armResponseTimeout, describeError, isResponseTimeout } from './response-timeout.js';
 
 export interface UpgradeTarget {
   /** Literal address and port the micro listens on. */
@@ -22,7 +23,6 @@ export interface UpgradeTarget {
 
 /** After answering a declined upgrade, how long the client may take to close its side. */
 const LINGER_MS = 5_000;
-const TIMEOUT_CODE = 'ESPACEROUTERTIMEOUT';
 
 /**
  * Forward any HTTP/1.1 upgrade request (websocket, h2c, a POST that asks for one) to the micro and
@@ -59,15 +59,7 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
     maxHeaderSize: target.maxHeaderSize,
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  proxyReq.once('finish', () => {
-    timer = setTimeout(() => {
-      const error: NodeJS.ErrnoException = new Error(`no answer within ${target.timeout} ms`);
-      error.code = TIMEOUT_CODE;
-      proxyReq.destroy(error);
-    }, target.timeout);
-    timer.unref();
-  });
+  armResponseTimeout(proxyReq, target.timeout);
 
   // Bytes the client sent after the request: the new protocol's first bytes, once the micro switches.
   let after = Buffer.alloc(0);
@@ -87,7 +79,6 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
   if (bodyLeft > 0) socket.on('data', takeBody);
 
   proxyReq.on('upgrade', (proxyRes: IncomingMessage, proxySocket: Socket, proxyHead: Buffer) => {
-    clearTimeout(timer);
     answered = true;
     socket.write(responseHead(proxyRes, []));
     if (proxyHead.length > 0) socket.write(proxyHead);
@@ -103,7 +94,6 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
   });
 
   proxyReq.on('response', (proxyRes: IncomingMessage) => {
-    clearTimeout(timer);
     answered = true;
     const location = proxyRes.headers.location;
     const rewritten = location === undefined ? undefined : target.rewriteLocation(location);
@@ -125,21 +115,17 @@ export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer,
   });
 
   proxyReq.on('error', (error: NodeJS.ErrnoException) => {
-    clearTimeout(timer);
     if (answered || socket.destroyed) {
       socket.destroy();
       return;
     }
     answered = true;
-    if (error.code === TIMEOUT_CODE) target.failed('proxy_timeout', String(target.timeout));
-    else target.failed('connection_failed', error.code ? `${error.code}: ${error.message}` : error.message);
+    if (isResponseTimeout(error)) target.failed('proxy_timeout', String(target.timeout));
+    else target.failed('connection_failed', describeError(error));
   });
 
   // Once switched, the tunnel's own handlers close the micro's side; before that, stop the request.
-  socket.on('close', () => {
-    clearTimeout(timer);
-    proxyReq.destroy();
-  });
+  socket.on('close', () => proxyReq.destroy());
 }
 
 /** The client's headers as sent (case, order, repeats), with `replace` set instead of theirs. */
