@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
-import type { Logger as ViteLogger, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
+import type { Duplex } from 'node:stream';
+import type { HttpServer, Logger as ViteLogger, Plugin, ResolvedConfig, ViteDevServer } from 'vite';
 import { loadSpacefile, spaceRouter } from '../index.js';
 import type { RouterOptions } from '../router/types.js';
 import { findSpacefile } from './find-spacefile.js';
@@ -79,10 +80,20 @@ async function install(server: ViteDevServer, { file, source, self }: Setup, opt
     else next();
   });
 
+  // In middleware mode the host owns the HTTP server; the one it gave Vite for HMR is where upgrades
+  // arrive. Vite restarts keep that server, so each plugin instance removes its listener on close.
+  const upgrades = server.httpServer ?? hmrServerOf(server.config);
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isViteHmr(req)) return;
+    lease.router?.upgrade(req, socket, head);
+  };
+  upgrades?.on('upgrade', onUpgrade);
+
   const close = server.close;
   // Vite calls close() on the old server during a restart and again on shutdown; every path ends
   // here, and the lease is released once.
   server.close = async () => {
+    upgrades?.off('upgrade', onUpgrade);
     try {
       await close.call(server);
     } finally {
@@ -95,18 +106,17 @@ async function install(server: ViteDevServer, { file, source, self }: Setup, opt
     if (path.resolve(changed) === file) void server.restart();
   });
 
-  const httpServer = server.httpServer;
-  if (!httpServer) {
-    // Middleware mode: the host application owns the HTTP server, so there is no address to learn
-    // and no upgrade event to listen to here.
+  if (!server.httpServer) {
+    // No address to learn: the host listens whenever it likes, so the micros start now.
+    if (!upgrades) {
+      viteLogger.warn(
+        'space-router: Vite runs in middleware mode without server.hmr.server, so websockets to the micros cannot be routed. ' +
+          'Pass the HTTP server your app listens on as server.hmr.server (Vite then shares it for HMR too).',
+      );
+    }
     await lease.start(create(undefined), report);
     return;
   }
-
-  httpServer.on('upgrade', (req, socket, head) => {
-    if (isViteHmr(req)) return;
-    lease.router?.upgrade(req, socket, head);
-  });
 
   // Micros start once Vite listens, so DETA_SPACE_APP_HOSTNAME can name the real address; `listen()`
   // resolves only when they are ready, so Vite prints its URLs when the whole app answers.
@@ -126,6 +136,12 @@ function isViteHmr(req: IncomingMessage): boolean {
     const name = protocol.trim();
     return name === 'vite-hmr' || name === 'vite-ping';
   });
+}
+
+/** The server a middleware-mode host handed Vite for HMR (`server.hmr.server`), if any. */
+function hmrServerOf(config: ResolvedConfig): HttpServer | undefined {
+  const hmr = config.server.hmr;
+  return typeof hmr === 'object' ? hmr.server : undefined;
 }
 
 function hostOf(server: ViteDevServer): string | undefined {
