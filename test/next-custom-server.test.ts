@@ -63,6 +63,9 @@ test('a custom Next server with the router mounted: one upgrade dispatcher, each
   await closeSocket(late.socket);
   await closeSocket(early.socket);
 
+  // The micros know the app's address, as on Space, though they start before any request arrives.
+  assert.equal(processesWithEnv([marker, 'DETA_SPACE_APP_MICRO_NAME=api', `DETA_SPACE_APP_HOSTNAME=localhost:${port}`]).length, 1);
+
   // SIGTERM stops Next and every micro: nothing carrying this run's environment is left.
   assert.ok(processesWithEnv([marker]).length >= 2);
   child.kill('SIGTERM');

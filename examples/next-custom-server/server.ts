@@ -62,8 +62,10 @@ export async function createNextSpaceServer(routerOptions: RouterOptions = {}): 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { server, router, close } = await createNextSpaceServer();
   const port = Number(process.env.PORT ?? 3000);
+  // The dispatcher above replaces attach(), which would have told the router its address; the micros
+  // start before any request could, so name it for their DETA_SPACE_APP_HOSTNAME.
+  const { server, router, close } = await createNextSpaceServer({ hostname: `localhost:${port}` });
   await new Promise<void>((resolve) => server.listen(port, resolve));
   await router.ready();
   console.log(`> ready on http://localhost:${port}`);
