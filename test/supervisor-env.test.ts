@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { spaceEnv } from '../lib/runtime/env.js';
 import { localKeys } from '../lib/runtime/keys.js';
-import { isolateUserDirs, micro, spacefile } from './fixtures/supervisor/helpers.js';
+import { isolateUserDirs, micro } from './fixtures/supervisor/helpers.js';
 
 const userDirs = isolateUserDirs();
 const keys = { projectKey: 'abcd1234_secret', apiKey: 'api_key' };
@@ -22,7 +22,7 @@ test('spaceEnv gives exactly the Space variables on top of the parent environmen
       apiKeys: false,
     },
   });
-  const env = spaceEnv(spacefile([micro('web', { primary: true, path: '/' }), api]), api, {
+  const env = spaceEnv(api, {
     port: 4321,
     hostname: 'localhost:8080',
     keys,
@@ -45,7 +45,7 @@ test('spaceEnv gives exactly the Space variables on top of the parent environmen
 
 test('python engines also get UVICORN_PORT; the primary is "primary"; overrides win over everything', () => {
   const py = micro('py', { engine: 'python3.8', primary: true, path: '/' });
-  const env = spaceEnv(spacefile([py]), py, {
+  const env = spaceEnv(py, {
     port: 5000,
     keys,
     parentEnv: {},

@@ -1,5 +1,5 @@
 import { ENGINE_INFO } from '../spacefile/engines.js';
-import type { Micro, Spacefile } from '../spacefile/types.js';
+import type { Micro } from '../spacefile/types.js';
 import type { LocalKeys } from './keys.js';
 
 /** What `DETA_SPACE_APP_VERSION` holds locally: a valid semver that no released app ever had. */
@@ -18,11 +18,7 @@ export interface SpaceEnvOptions {
 }
 
 /** The environment of one micro, as the Space runtime gave it (spec section 3). */
-export function spaceEnv(
-  _spacefile: Spacefile,
-  micro: Micro,
-  options: SpaceEnvOptions,
-): Record<string, string> {
+export function spaceEnv(micro: Micro, options: SpaceEnvOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.parentEnv ?? process.env)) {
     if (value !== undefined) env[name] = value;

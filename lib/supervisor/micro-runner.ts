@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import crossSpawn from 'cross-spawn';
 import type { LocalKeys } from '../runtime/keys.js';
 import { spaceEnv } from '../runtime/env.js';
-import type { Micro, Spacefile } from '../spacefile/types.js';
+import type { Micro } from '../spacefile/types.js';
 import { chooseCommand, planSpawn, type ChosenCommand } from './command.js';
 import { readLines } from './line-reader.js';
 import { MARKER_VAR, type Ledger } from './ledger.js';
@@ -18,7 +18,6 @@ import { RestartBudget } from './restart-budget.js';
 import { MicroError, type MicroState, type MicroStatus, type SupervisorOptions } from './types.js';
 
 export interface RunnerContext {
-  spacefile: Spacefile;
   root: string;
   runId: string;
   keys: () => LocalKeys;
@@ -140,7 +139,7 @@ export class MicroRunner {
         // Python block-buffers a piped stdout: without this a micro's print() lines would show up
         // kilobytes later, or never if it is killed. The parent's or options' own value still wins.
         PYTHONUNBUFFERED: '1',
-        ...spaceEnv(this.ctx.spacefile, this.micro, {
+        ...spaceEnv(this.micro, {
           port,
           hostname: typeof hostname === 'function' ? hostname() : hostname,
           keys: this.ctx.keys(),
@@ -246,11 +245,7 @@ export class MicroRunner {
     }
   }
 
-  private onExit(
-    gen: number,
-    output: Output,
-    how: { code?: number | null; signal?: NodeJS.Signals | null; error?: Error },
-  ): void {
+  private onExit(gen: number, output: Output, how: Exit): void {
     if (gen !== this.generation || this.handledExit === gen || this.stopping) return;
     this.handledExit = gen;
     this.probe?.abort();
@@ -259,11 +254,7 @@ export class MicroRunner {
     );
   }
 
-  private async afterExit(
-    gen: number,
-    output: Output,
-    how: { code?: number | null; signal?: NodeJS.Signals | null; error?: Error },
-  ): Promise<void> {
+  private async afterExit(gen: number, output: Output, how: Exit): Promise<void> {
     const name = this.micro.name;
     // Whatever the leader left behind (workers, a dev server started by npm) goes with it.
     if (this.tree) await terminate(this.tree, this.ctx.stopTimeout);
@@ -385,6 +376,13 @@ export class MicroRunner {
     this.state = state;
     this.ctx.emit(this.status());
   }
+}
+
+/** How a spawned process ended: an exit code or signal, or a spawn error (no such program). */
+interface Exit {
+  code?: number | null;
+  signal?: NodeJS.Signals | null;
+  error?: Error;
 }
 
 /** The pipes of one spawned process, and when Node saw them close. */

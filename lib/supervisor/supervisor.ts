@@ -39,7 +39,6 @@ export function createSupervisor(spacefile: Spacefile, options: SupervisorOption
       runners.set(
         micro.name,
         new MicroRunner(micro, {
-          spacefile,
           root,
           runId,
           keys: () => (keys ??= localKeys(root)),
