@@ -11,7 +11,7 @@ import { inspectRequestBody } from './request-body.js';
  * Never open, whether or not auth is emulated: it takes `X-API-Key` with the project's DETA_API_KEY,
  * which only someone who can read this user's config dir can derive.
  */
-export const DEV_ACTIONS_PATH = '/dev/actions/';
+const DEV_ACTIONS_PATH = '/dev/actions/';
 
 /** A trigger's request body is `{"input": ...}` at most; anything bigger is a mistake. */
 const MAX_BODY_BYTES = 1024 * 1024;

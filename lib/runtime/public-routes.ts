@@ -48,7 +48,7 @@ function compiledPatterns(micro: Micro): RegExp[] {
 }
 
 /** `/public/*` -> /^\/public\/.*$/ ; every other character is literal. */
-export function compilePattern(pattern: string): RegExp {
+function compilePattern(pattern: string): RegExp {
   const rooted = pattern.startsWith('/') || pattern.startsWith('*') ? pattern : '/' + pattern;
   const source = rooted
     .split('*')

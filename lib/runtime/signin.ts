@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SessionSigner } from './session.js';
 
 export const SIGNIN_PATH = '/__space/signin';
-export const SIGNOUT_PATH = '/__space/signout';
+const SIGNOUT_PATH = '/__space/signout';
 
 /** Where an anonymous browser is sent, with the URL to come back to. */
 export function signInLocation(next: string): string {
@@ -13,7 +13,7 @@ export function signInLocation(next: string): string {
  * Only same-origin paths are followed after sign-in/out: `//evil.example` and `/\evil.example` are
  * protocol-relative to browsers, and anything not starting with `/` could carry a scheme.
  */
-export function safeNext(next: string | null | undefined): string {
+function safeNext(next: string | null | undefined): string {
   if (!next || next[0] !== '/') return '/';
   if (next[1] === '/' || next[1] === '\\') return '/';
   if (/[\u0000-\u001f\u007f]/.test(next)) return '/';

@@ -37,7 +37,7 @@ const EXPECTED: Record<string, string> = {
 };
 
 /** Which kind of mapping a key path points into: `[]` top, `['micros', 0]` a micro, and so on. */
-export function levelOf(path: KeyPath): Level {
+function levelOf(path: KeyPath): Level {
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
   if (path.length === 0) return 'top';
