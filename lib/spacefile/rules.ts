@@ -136,9 +136,14 @@ function checkNames(micros: unknown[]): RawProblem[] {
   return problems;
 }
 
+/** Indexes of the micros marked `primary: true`. */
+function markedPrimary(micros: unknown[]): number[] {
+  return micros.flatMap((micro, index) => (isObject(micro) && micro.primary === true ? [index] : []));
+}
+
 function checkPrimary(micros: unknown[]): RawProblem[] {
   if (micros.length < 2) return [];
-  const primaries = micros.flatMap((micro, index) => (isObject(micro) && micro.primary === true ? [index] : []));
+  const primaries = markedPrimary(micros);
   if (primaries.length === 0) {
     return [
       {
@@ -160,7 +165,7 @@ function checkPrimary(micros: unknown[]): RawProblem[] {
 /** Index of the primary micro as the model will have it, or -1 while the primary rules are broken. */
 function primaryIndex(micros: unknown[]): number {
   if (micros.length === 1) return 0;
-  const primaries = micros.flatMap((micro, index) => (isObject(micro) && micro.primary === true ? [index] : []));
+  const primaries = markedPrimary(micros);
   return primaries.length === 1 ? (primaries[0] ?? -1) : -1;
 }
 
