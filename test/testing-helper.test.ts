@@ -97,3 +97,18 @@ test('close() reports, names and kills a micro process the router left running',
   // The helper killed what it reported, so the suite is left clean either way.
   assert.deepEqual(processesWithEnv(['DETA_SPACE_APP_HOSTNAME=leak-test.localhost:1']), []);
 });
+
+test('two apps at once: closing one checks only its own micros and leaves the other serving', async (t) => {
+  const [first, second] = await Promise.all([
+    startSpaceApp(spacefile, { logger: quiet }),
+    startSpaceApp(spacefile, { logger: quiet }),
+  ]);
+  t.after(() => first.close());
+  t.after(() => second.close());
+  const secondPids = second.router.micros.map((micro) => micro.pid!);
+  await first.close();
+  assert.deepEqual(secondPids.filter((pid) => !isAlive(pid)), []);
+  const res = await second.request.get('/api/still').expect(200);
+  assert.deepEqual(res.body, { micro: 'api', path: '/still' });
+  await second.close();
+});
