@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { spaceRouter, type SpaceRouter } from 'space-router';
+import type { SpaceRouter } from 'space-router';
 import { createAppKey } from '../lib/runtime/app-keys.js';
 import { DEV_APP_VERSION } from '../lib/runtime/env.js';
 import { localKeys } from '../lib/runtime/keys.js';
 import { UnknownActionError } from '../lib/runtime/actions.js';
+import { startHost, type Host } from './fixtures/router/harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'runtime', 'app');
 const scratch = mkdtempSync(join(tmpdir(), 'runtime-e2e-'));
@@ -24,27 +24,19 @@ delete process.env.NO_DEFAULT;
 delete process.env.EMPTY_DEFAULT;
 
 const keys = localKeys(root);
+let host: Host | undefined;
 let router: SpaceRouter;
-let server: Server;
 let port: number;
 let appKey: string;
 
 before(async () => {
   appKey = createAppKey(root, 'e2e').key;
-  router = spaceRouter(join(root, 'Spacefile'), { auth: true, logger: { info() {}, warn() {}, error() {} } });
-  server = createServer(router);
-  router.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  await router.ready();
+  host = await startHost('node:http', { auth: true, logger: { info() {}, warn() {}, error() {} } }, {}, join(root, 'Spacefile'));
+  ({ router, port } = host);
 });
 
 after(async () => {
-  await router?.close();
-  if (server?.listening) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  await host?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -1,37 +1,27 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { spaceRouter, type SpaceRouter } from 'space-router';
+import { startHost, type Host } from './fixtures/router/harness.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'runtime', 'edge-app');
 const scratch = mkdtempSync(join(tmpdir(), 'runtime-edge-'));
 // The router derives its keys from a secret in the user's config dir; keep this test's out of the real one.
 process.env.XDG_CONFIG_HOME = scratch;
 
-let router: SpaceRouter;
-let server: Server;
+let host: Host | undefined;
 let port: number;
 
 before(async () => {
-  router = spaceRouter(join(root, 'Spacefile'), { auth: true, logger: { info() {}, warn() {}, error() {} } });
-  server = createServer(router);
-  router.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-  await router.ready();
+  host = await startHost('node:http', { auth: true, logger: { info() {}, warn() {}, error() {} } }, {}, join(root, 'Spacefile'));
+  port = host.port;
 });
 
 after(async () => {
-  await router?.close();
-  if (server?.listening) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  await host?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 
