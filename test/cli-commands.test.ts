@@ -196,6 +196,16 @@ describe('space-router routes', () => {
     );
   });
 
+  test('a static micro with a dev command shows its src, one without shows the directory served', async () => {
+    const result = await runCli(['routes', 'test/fixtures/cli/static-dev']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.split('\n').slice(0, 3), [
+      '  MICRO      PATH                 ENGINE  SRC',
+      '  docs       /docs                static  docs/public',
+      '  site       / (everything else)  static  site',
+    ]);
+  });
+
   const cases: Array<[string, string[]]> = [
     ['/api/users/42?x=1', ['  micro:    api (mounted at /api, engine nodejs16)', '  receives: /users/42?x=1']],
     ['/api', ['  micro:    api (mounted at /api, engine nodejs16)', '  receives: /']],

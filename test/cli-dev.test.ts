@@ -213,6 +213,30 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
+  test('a static micro with a dev command runs it: its row shows a port and it answers; one without serves files', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const origin = `http://127.0.0.1:${port}`;
+    const cli = startCli(['dev', 'test/fixtures/cli/static-dev', '--host', '127.0.0.1', '--port', String(port), '--no-color']);
+    running.push(cli);
+    await cli.waitFor(/➜ /);
+    const lines = cli.stdout().split('\n');
+    assert.ok(lines.some((line) => /^ {2}✓ site {2}ready +\d+\.\ds {2}port \d+$/.test(line)), cli.stdout());
+    assert.ok(lines.some((line) => /^ {2}✓ docs {2}ready +\d+\.\ds {2}static files$/.test(line)), cli.stdout());
+    const [, sitePort] = cli.stdout().match(new RegExp(`^ {2}site {3}/ {6}${origin}/ {6}(\\d+) +ready$`, 'm')) ?? [];
+    assert.ok(sitePort, cli.stdout());
+    assert.match(cli.stdout(), new RegExp(`^ {2}docs {3}/docs {2}${origin}/docs {2}- +ready$`, 'm'));
+    const site = await get(`${origin}/index.html`);
+    assert.equal(site.status, 200);
+    assert.deepEqual(JSON.parse(site.text) as Seen, { micro: 'site', method: 'GET', url: '/index.html', body: '' });
+    const direct = await get(`http://127.0.0.1:${sitePort}/direct`);
+    assert.deepEqual(JSON.parse(direct.text) as Seen, { micro: 'site', method: 'GET', url: '/direct', body: '' });
+    const docs = await get(`${origin}/docs/`);
+    assert.equal(docs.status, 200);
+    assert.equal(docs.text, readFileSync(fixtureDir('static-dev/docs/public/index.html'), 'utf8'));
+    assert.equal((await interrupt(cli)).code, 0);
+    assert.equal(await canBind(Number(sitePort)), true);
+  });
+
   test('--quiet prints the URL and nothing else; --open hands the URL to the browser opener', async () => {
     const port = await getPort({ host: '127.0.0.1' });
     const openLog = join(scratch, 'opened.txt');

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { APP, send, sendRaw, startHost, type Host } from './fixtures/router/harness.js';
+import { APP, FIXTURES, echo, send, sendRaw, startHost, type Host } from './fixtures/router/harness.js';
 
 const PUBLIC = `${APP}/docs/public`;
 
@@ -76,5 +76,33 @@ describe('a static micro served in-process', () => {
     const { error } = JSON.parse(reply.body);
     assert.equal(error.code, 'micro_not_started');
     assert.match(error.message, /options\.only/);
+  });
+});
+
+describe('a static micro with a `dev` command', () => {
+  let host: Host;
+  before(async () => {
+    host = await startHost('node:http', {}, {}, `${FIXTURES}/static-dev`);
+  });
+  after(() => host?.close());
+
+  test('runs that command and answers through the router, not from its serve directory', async () => {
+    const site = host.router.micros.find((micro) => micro.name === 'site')!;
+    assert.equal(site.state, 'ready');
+    assert.equal(site.command, 'node ../../echo-micro.mjs');
+    assert.equal(typeof site.port, 'number');
+    const reply = await echo(host.port, '/index.html?x=1');
+    assert.equal(reply.micro, 'site');
+    assert.equal(reply.url, '/index.html?x=1');
+  });
+
+  test('a static micro without one is still served from its files, with no process', async () => {
+    const docs = host.router.micros.find((micro) => micro.name === 'docs')!;
+    assert.equal(docs.state, 'ready');
+    assert.equal(docs.port, undefined);
+    assert.equal(docs.pid, undefined);
+    const reply = await send(host.port, '/docs/');
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body, readFileSync(`${FIXTURES}/static-dev/docs/public/index.html`, 'utf8'));
   });
 });

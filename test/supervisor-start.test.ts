@@ -214,3 +214,27 @@ test('static and skipped micros are not spawned and show as ready without a port
   await supervisor.stop();
   assert.throws(() => createSupervisor(spacefile([micro('a')]), { skip: ['b'] }), /options\.skip names "b"/);
 });
+
+test('a static micro with a `dev` command is spawned on a port; one without stays a portless ready', async () => {
+  const supervisor = track(
+    createSupervisor(
+      spacefile([
+        micro('site', { primary: true, path: '/', engine: 'static', serve: 'dist', dev: 'node server.mjs' }),
+        micro('docs', { engine: 'static', serve: 'public' }),
+        // A blank `dev` is no command: the engine has no default, so the files are served.
+        micro('blank', { engine: 'static', serve: 'public', dev: '  ' }),
+      ]),
+      { logger: memoryLogger() },
+    ),
+  );
+  await supervisor.start();
+  const site = supervisor.status('site')!;
+  assert.equal(site.state, 'ready');
+  assert.equal(site.command, 'node server.mjs');
+  assert.equal(typeof site.port, 'number');
+  assert.equal((await fetchMicro(site)).env.DETA_SPACE_APP_MICRO_NAME, 'site');
+  assert.deepEqual(supervisor.status('docs'), { name: 'docs', path: '/docs', state: 'ready' });
+  assert.deepEqual(supervisor.status('blank'), { name: 'blank', path: '/blank', state: 'ready' });
+  await supervisor.stop();
+  assert.equal(await canBind(site.port!), true);
+});

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Micro, Spacefile } from '../spacefile/types.js';
+import { servedFromFiles } from '../spacefile/engines.js';
 import type { MicroStatus, Supervisor } from '../supervisor/types.js';
 import type { AuthGate } from '../runtime/types.js';
 import { findAction, triggerAction } from '../runtime/actions.js';
@@ -55,14 +56,14 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     microProblem(kind, {
       micro,
       status: supervisor.status(micro.name),
-      logTail: micro.engine === 'static' || micro.name === options.self ? [] : supervisor.logTail(micro.name, 20),
+      logTail: servedFromFiles(micro) || micro.name === options.self ? [] : supervisor.logTail(micro.name, 20),
       detail,
     });
 
   const statics = new Map<string, StaticMicroHandler>();
   const proxies = new Map<string, MicroProxy>();
   for (const micro of spacefile.micros) {
-    if (micro.engine === 'static') statics.set(micro.name, createStaticMicro(micro, root));
+    if (servedFromFiles(micro)) statics.set(micro.name, createStaticMicro(micro, root));
     else if (micro.name !== options.self && (!options.only || options.only.includes(micro.name))) {
       proxies.set(
         micro.name,
@@ -310,7 +311,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
 
   router.trigger = async (actionId, input) => {
     const { micro } = findAction(spacefile, actionId);
-    if (micro.engine === 'static') {
+    if (servedFromFiles(micro)) {
       throw new Error(`Action "${actionId}" belongs to the static micro "${micro.name}", which has no process to receive it.`);
     }
     if (micro.name === options.self) {

@@ -28,7 +28,7 @@ export interface RouterOptions {
   hostname?: string;
   /**
    * Start only these micros (for example to run one micro's action, or to debug one micro). Requests
-   * for the others answer 502 naming this option; static micros and `self` are unaffected.
+   * for the others answer 502 naming this option; static micros without `dev` and `self` are unaffected.
    * Default: every micro.
    */
   only?: string[];
@@ -76,7 +76,7 @@ export interface MicroSnapshot {
   name: string;
   /** Mount path (`/` for the primary). */
   path: string;
-  /** Port the micro listens on; undefined for static micros, `self` and micros not started. */
+  /** Port the micro listens on; undefined for static micros without `dev`, `self` and micros not started. */
   port?: number;
   pid?: number;
   state: MicroState;

@@ -2,7 +2,7 @@ import { ENGINES, type Engine, type Micro } from './types.js';
 
 export interface EngineInfo {
   /**
-   * `static`: files served by the router itself, no process. `frontend`: a framework dev server
+   * `static`: files served by the router itself, no process, unless the micro has a `dev` command. `frontend`: a framework dev server
    * (React, Vue, Svelte, Next, Nuxt, SvelteKit). `backend`: a process started from `dev`/`run`.
    */
   kind: 'static' | 'frontend' | 'backend';
@@ -36,7 +36,11 @@ export function isEngine(value: unknown): value is Engine {
   return typeof value === 'string' && (ENGINES as readonly string[]).includes(value);
 }
 
-/** A static micro has no process: the router serves its `serve` directory itself. */
-export function isStaticMicro(micro: Pick<Micro, 'engine'>): boolean {
-  return ENGINE_INFO[micro.engine].kind === 'static';
+/**
+ * True when the router serves the micro's `serve` directory itself and no process runs: a static micro
+ * without a `dev` command. `space dev` ran a static micro's `dev` command like any other (often a Vite
+ * dev server in front of an unbuilt `serve` directory), so with one it is spawned and proxied.
+ */
+export function servedFromFiles(micro: Pick<Micro, 'engine' | 'dev'>): boolean {
+  return ENGINE_INFO[micro.engine].kind === 'static' && !micro.dev?.trim();
 }

@@ -51,7 +51,10 @@ export interface Micro {
    * micro, unique among micros, and free of empty segments, `?` and `#`.
    */
   path: string;
-  /** Directory relative to `src` holding the files to serve (static, react, vue, svelte). */
+  /**
+   * Directory relative to `src` holding the files to serve (static, react, vue, svelte). The router serves
+   * it itself for a static micro without `dev`; one with `dev` runs that command instead.
+   */
   serve?: string;
   commands: string[];
   include: string[];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { localKeys, type LocalKeys } from '../runtime/keys.js';
-import { isStaticMicro } from '../spacefile/engines.js';
+import { servedFromFiles } from '../spacefile/engines.js';
 import type { Micro, Spacefile } from '../spacefile/types.js';
 import { onHostExit } from './exit-hook.js';
 import { Ledger, reapLeftovers } from './ledger.js';
@@ -159,9 +159,9 @@ function needsProcess(micro: Micro, options: SupervisorOptions): boolean {
   return !options.only || options.only.includes(micro.name);
 }
 
-/** Static micros are served from files and skipped ones by the host: ready whenever the host is. */
+/** Static micros without `dev` are served from files and skipped ones by the host: ready whenever the host is. */
 function servedWithoutProcess(micro: Micro, options: SupervisorOptions): boolean {
-  return isStaticMicro(micro) || (options.skip?.includes(micro.name) ?? false);
+  return servedFromFiles(micro) || (options.skip?.includes(micro.name) ?? false);
 }
 
 function checkNames(spacefile: Spacefile, options: SupervisorOptions): void {

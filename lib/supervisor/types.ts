@@ -28,7 +28,7 @@ export interface MicroStatus {
   /** Mount path from the Spacefile (`/` for the primary). */
   path: string;
   state: MicroState;
-  /** Port the micro was told to listen on (`$PORT`); undefined for in-process (static) or host-served micros. */
+  /** Port the micro was told to listen on (`$PORT`); undefined for in-process (static, no `dev`) or host-served micros. */
   port?: number;
   /** Literal address that accepted the readiness probe: `127.0.0.1` or `::1`. */
   address?: string;
@@ -92,7 +92,7 @@ export interface Supervisor {
   /** Current state of one micro, or undefined for an unknown name. */
   status(name: string): MicroStatus | undefined;
   /**
-   * Snapshot of every micro in Spacefile order: static and skipped ones as `ready` without port, ones
+   * Snapshot of every micro in Spacefile order: static ones without `dev` and skipped ones as `ready` without port, ones
    * `only` leaves out as `stopped`.
    */
   list(): MicroStatus[];

@@ -1,5 +1,5 @@
 import { createRouteTable, RESERVED_PREFIX, type RouteResult } from '../../router/route-table.js';
-import { loadSpacefile } from '../../spacefile/index.js';
+import { loadSpacefile, servedFromFiles } from '../../spacefile/index.js';
 import type { Micro } from '../../spacefile/types.js';
 import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
 import { createOutput, type Output } from '../output.js';
@@ -50,7 +50,7 @@ function printTable(micros: Micro[], output: Output): void {
     micro.name,
     micro.primary ? '/ (everything else)' : micro.path,
     micro.engine,
-    micro.engine === 'static' && micro.serve ? `${micro.src}/${micro.serve}` : micro.src,
+    servedFromFiles(micro) && micro.serve ? `${micro.src}/${micro.serve}` : micro.src,
   ]);
   rows.push(['(runtime)', RESERVED_PREFIX, '', 'reserved for the Space runtime']);
   const table = renderTable(['MICRO', 'PATH', 'ENGINE', 'SRC'], rows, {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { spaceRouter } from '../../index.js';
 import type { RouterOptions } from '../../router/types.js';
-import { loadSpacefile } from '../../spacefile/index.js';
+import { loadSpacefile, servedFromFiles } from '../../spacefile/index.js';
 import { killAllNow } from '../../supervisor/process-tree.js';
 import { UsageError } from '../command.js';
 import { displayPath } from '../errors.js';
@@ -38,7 +38,7 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
     micros: spacefile.micros.map((micro) => ({
       name: micro.name,
       runs:
-        micro.engine === 'static' ? 'static' : settings.micros.length > 0 && !settings.micros.includes(micro.name) ? 'skipped' : 'process',
+        servedFromFiles(micro) ? 'static' : settings.micros.length > 0 && !settings.micros.includes(micro.name) ? 'skipped' : 'process',
     })),
     auth: settings.auth,
   });
