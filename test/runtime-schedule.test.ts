@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { triggerAction } from '../lib/runtime/actions.js';
 import { IntervalError, nextRunAfter, parseInterval, startActionSchedule, type Clock } from '../lib/runtime/schedule.js';
 import type { ActionResult } from '../lib/runtime/types.js';
+import { parseSpacefile, SpacefileError } from '../lib/spacefile/index.js';
 import type { Action, Spacefile } from '../lib/spacefile/types.js';
 import type { Logger } from '../lib/supervisor/types.js';
 import { micro } from './fixtures/runtime/gate-host.js';
@@ -109,6 +110,7 @@ describe('default_interval', () => {
     ['0 10 L * ?', '2026-01-31T10:00:00.000Z'],
     ['0 10 ? * 5L', '2026-01-30T10:00:00.000Z'],
     ['0 10 ? * MON#2', '2026-01-12T10:00:00.000Z'],
+    ['0 10 ? * FRIL', '2026-01-30T10:00:00.000Z'],
     ['0 0 1W 1 ?', '2027-01-01T00:00:00.000Z'],
   ];
   for (const [text, next] of cases) {
@@ -118,17 +120,88 @@ describe('default_interval', () => {
   }
 
   const bad: Array<[string, RegExp]> = [
-    ['1 minutes', /write "1 minute" \(singular unit for 1, plural otherwise\)/],
+    ['1 minutes', /write "1 minute" \(singular unit for 1\)/],
     ['5 minute', /write "5 minutes"/],
+    ['2 MINUTES', /write "2 minutes" \(units are lower case\)/],
     ['0 minutes', /at least 1/],
-    ['1 week', /unit "week" is not minutes, hours or days/],
-    ['60 * * * *', /minute field "60" has 60, outside 0-59/],
+    ['1 week', /"week" is not a rate unit/],
+    ['60 * * * *', /cron field 1 \(minute\) "60" is not valid: 60 is outside 0-59/],
     ['0 0 30 2 *', /never fires/],
-    ['* * * *', /neither a rate .* nor a 5-field UTC cron expression/],
+    ['0 0 1-5-9 * *', /cron field 3 \(day of month\) "1-5-9" is not valid/],
+    ['* * * *', /neither a rate .* nor a 5-field cron expression \(it has 4 fields\)/],
   ];
   for (const [text, message] of bad) {
     test(`"${text}" is refused`, () => {
       assert.throws(() => parseInterval(text), (error: unknown) => error instanceof IntervalError && message.test(error.message));
+    });
+  }
+});
+
+describe('Spacefile validation and the scheduler agree on default_interval', () => {
+  // Each line was once read differently by the two (validated but never scheduled, or the other way
+  // round); whatever validation accepts must also get a next run from the scheduler.
+  const table: Array<[text: string, accepted: boolean]> = [
+    ['1 minute', true],
+    ['5 minutes', true],
+    ['1 hour', true],
+    ['2 days', true],
+    ['1 minutes', false],
+    ['2 MINUTES', false],
+    ['0 hours', false],
+    ['3 weeks', false],
+    ['15', false],
+    ['', false],
+    ['*/15 * * * *', true],
+    ['0 9 * * MON-FRI', true],
+    ['0 0 29 2 *', true],
+    ['0 0 L * ?', true],
+    ['0 12 15W * ?', true],
+    ['0 10 ? * 5L', true],
+    ['0 10 ? * FRIL', true],
+    ['0 10 ? * MON#2', true],
+    ['0 0 ? 2 5#5', true],
+    ['0 0 ? * ?', true],
+    ['0 0 30 2 *', false],
+    ['0 0 31 4,6,9,11 *', false],
+    ['0 0 30W 2 *', false],
+    ['0 0 L,15 * *', false],
+    ['0 0 * * 5L,1', false],
+    ['? * * * *', false],
+    ['0 0 1-5-9 * *', false],
+    ['60 * * * *', false],
+    ['*/0 * * * *', false],
+    ['0 0 ? * 1#6', false],
+    ['0 0 * * * *', false],
+  ];
+  const start = Date.UTC(2026, 0, 1, 10, 7, 30);
+  const spacefileText = (text: string) =>
+    `v: 0\nmicros:\n  - name: jobs\n    src: .\n    engine: nodejs16\n    actions:\n      - id: job\n        name: Job\n        trigger: schedule\n        default_interval: ${JSON.stringify(text)}\n`;
+
+  for (const [text, accepted] of table) {
+    test(`${JSON.stringify(text)} is ${accepted ? 'accepted and scheduled' : 'rejected by both'}`, () => {
+      let spacefile: Spacefile | undefined;
+      try {
+        spacefile = parseSpacefile(spacefileText(text));
+      } catch (error) {
+        assert.ok(error instanceof SpacefileError, String(error));
+        assert.deepEqual(
+          error.problems.map((p) => [p.line, p.column, p.path, typeof p.hint]),
+          [[10, 9, 'micros[0].actions[0].default_interval', 'string']],
+        );
+      }
+      assert.equal(spacefile !== undefined, accepted, 'validation');
+      if (spacefile === undefined) {
+        assert.throws(
+          () => startActionSchedule({ spacefile: spacefileWith([action('job', text)]), trigger: async () => ({ status: 200, body: '' }), logger: recordingLogger() }),
+          (error: unknown) => error instanceof IntervalError && error.message.startsWith(`Micro "m0", action "job": default_interval ${JSON.stringify(text)}: `),
+        );
+        return;
+      }
+      const logger = recordingLogger();
+      const schedule = startActionSchedule({ spacefile, trigger: async () => ({ status: 200, body: '' }), clock: new ManualClock(start), logger });
+      schedule.stop();
+      const next = /next run (\S+)$/.exec(logger.lines[0] ?? '')?.[1] ?? '';
+      assert.ok(Date.parse(next) > start, `${logger.lines[0]}`);
     });
   }
 });
@@ -301,7 +374,10 @@ describe('startActionSchedule', () => {
           trigger: async () => ({ status: 200, body: '' }),
           logger: recordingLogger(),
         }),
-      { message: 'Micro "m0", action "nightly": default_interval "1 days": write "1 day" (singular unit for 1, plural otherwise).' },
+      {
+        message:
+          'Micro "m0", action "nightly": default_interval "1 days": write "1 day" (singular unit for 1); use a rate such as "5 minutes" or "1 hour", or a 5-field UTC cron expression such as "0 */6 * * *"',
+      },
     );
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENGINES } from './types.js';
-import { intervalProblem } from './interval.js';
+import { readInterval } from './interval.js';
 
 /** Micro names as Space accepted them. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -18,14 +18,8 @@ export const KEYS = {
 } as const;
 
 const interval = z.string().superRefine((value, ctx) => {
-  const why = intervalProblem(value);
-  if (why) {
-    ctx.addIssue({
-      code: 'custom',
-      message: why,
-      params: { hint: 'use a rate such as "5 minutes" or "1 hour", or a 5-field UTC cron expression such as "0 */6 * * *"' },
-    });
-  }
+  const { problem } = readInterval(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { hint: problem.hint } });
 });
 
 const env = z.strictObject({
