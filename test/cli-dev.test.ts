@@ -188,6 +188,26 @@ describe('space-router dev startup errors', () => {
   });
 });
 
+describe('space-router dev while a micro does not become ready', () => {
+  let cli: RunningCli;
+  after(() => cli?.stop());
+
+  test('the wrong-port diagnosis and what the micro printed show while it starts, not only after the ready timeout', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    cli = startCli(['dev', 'test/fixtures/cli/wrong-port', '--host', '127.0.0.1', '--port', String(port), '--no-color']);
+    const [, listening] = await cli.waitFor(
+      /^off > still waiting for port \d+, but it listens on port (\d+): does its command use \$PORT\?$/m,
+      30_000,
+      'stderr',
+    );
+    await cli.waitFor(/^ {2}◌ off {2}still starting \d+\.\ds$/m, 30_000);
+    // Held while it starts, but shown once it is slow: what it printed is what tells the user why.
+    await cli.waitFor(new RegExp(`^off \\| off listening on ${listening}$`, 'm'), 30_000);
+    assert.doesNotMatch(cli.stdout(), /failed|➜/);
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+});
+
 describe('space-router dev options', () => {
   const running: RunningCli[] = [];
   after(() => Promise.all(running.map((cli) => cli.stop())));

@@ -46,8 +46,12 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   };
   const log = (level: Level) => (message: string) => {
     if (quiet && level === 'info') return;
-    const micro = parseLogLine(message, names).micro;
-    if (running || (micro !== undefined && live.has(micro))) return print(level, message);
+    const parsed = parseLogLine(message, names);
+    const micro = parsed.micro;
+    // Only output is held: a notice (a micro on the wrong port, restarting) is the diagnosis the user
+    // waits for, and holding it until the ready timeout hid it for a minute.
+    const notice = level !== 'info' && parsed.stream !== 'stdout' && parsed.stream !== 'stderr';
+    if (running || notice || (micro !== undefined && live.has(micro))) return print(level, message);
     if (held.length < MAX_HELD_LINES) held.push({ level, message, micro });
     else dropped++;
   };
@@ -111,6 +115,8 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
 
     waiting(micro, elapsedMs) {
       if (!quiet) line(`  ${colors.dim('◌')} ${name(micro.name)}  ${colors.dim(`still starting ${seconds(elapsedMs)}`)}`);
+      // A slow micro's own lines (a build, an error it keeps running after) say why it is slow.
+      if (!running) release(micro.name);
     },
 
     ready(micros, url, elapsedMs) {
