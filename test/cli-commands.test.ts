@@ -42,6 +42,16 @@ describe('space-router --help and --version', () => {
     );
   });
 
+  test('FORCE_COLOR=0 turns colours off, as in Node itself; FORCE_COLOR=1 turns them on in a pipe', async () => {
+    const plain = await runCli(['validate', 'test/fixtures/cli/broken'], { env: { FORCE_COLOR: '0' } });
+    assert.equal(plain.code, 1);
+    assert.doesNotMatch(plain.stderr, /\u001b\[/);
+    const forced = await runCli(['validate', 'test/fixtures/cli/broken'], { env: { FORCE_COLOR: '1' } });
+    assert.match(forced.stderr, /\u001b\[31m✖/);
+    const refused = await runCli(['validate', 'test/fixtures/cli/broken'], { env: { FORCE_COLOR: 'false' } });
+    assert.doesNotMatch(refused.stderr, /\u001b\[/);
+  });
+
   test('an unknown flag is a usage error pointing at the command help', async () => {
     const result = await runCli(['validate', '--strict']);
     assert.equal(result.code, 2);

@@ -14,12 +14,20 @@ export interface Output {
 export function createOutput(noColor: boolean): Output {
   const stdout = process.stdout;
   return {
-    // picocolors already honours NO_COLOR, FORCE_COLOR, CI and whether stdout is a TTY.
-    colors: pc.createColors(!noColor && pc.isColorSupported),
+    colors: pc.createColors(!noColor && colorsWanted(process.env)),
     columns: stdout.isTTY ? stdout.columns : undefined,
     out: (line = '') => void stdout.write(line + '\n'),
     err: (line = '') => void process.stderr.write(line + '\n'),
   };
+}
+
+/**
+ * picocolors honours NO_COLOR, CI and whether stdout is a TTY, but takes any FORCE_COLOR as "on";
+ * Node itself (and chalk) read FORCE_COLOR=0 or false as "off", which is how CI configs ask for plain logs.
+ */
+function colorsWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  return pc.isColorSupported;
 }
 
 /** Visible width of a string: ANSI colour codes take no columns. */
