@@ -222,6 +222,25 @@ describe('space-router routes', () => {
     ['/apix', ['  micro:    web (primary: every path no other micro owns, engine nodejs16)', '  receives: /apix']],
     ['http://localhost:4200/docs/guide.html', ['  micro:    docs (mounted at /docs, engine static)', '  receives: /guide.html']],
     ['/__space/v0/actions', ['  micro:    none (/__space is reserved for the Space runtime)', '  runtime:  /v0/actions']],
+    // Encoded letters are not decoded by clients, nor by the router: not the api micro.
+    ['/%61pi/x', ['  micro:    web (primary: every path no other micro owns, engine nodejs16)', '  receives: /%61pi/x']],
+    // No client sends a #fragment, and browsers, fetch and curl resolve dot segments before sending.
+    [
+      '/docs/guide.html#install',
+      [
+        '  sent as:  /docs/guide.html (what a browser sends: . and .. resolved, no #fragment)',
+        '  micro:    docs (mounted at /docs, engine static)',
+        '  receives: /guide.html',
+      ],
+    ],
+    [
+      'http://localhost:4200/api/../x?y=1',
+      [
+        '  sent as:  /x?y=1 (what a browser sends: . and .. resolved, no #fragment)',
+        '  micro:    web (primary: every path no other micro owns, engine nodejs16)',
+        '  receives: /x?y=1',
+      ],
+    ],
   ];
   for (const [url, explanation] of cases) {
     test(`explains ${url}`, async () => {

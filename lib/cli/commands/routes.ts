@@ -37,7 +37,11 @@ Examples:
 
     const spacefile = loadSpacefile(project ?? '.');
     if (url === undefined) printTable(spacefile.micros, output);
-    else printMatch(url, createRouteTable(spacefile.micros)(asTarget(url)), output);
+    else {
+      const typed = typedPath(url);
+      const sent = sentPath(url);
+      printMatch(url, sent === typed ? undefined : sent, createRouteTable(spacefile.micros)(sent), output);
+    }
     return 0;
   },
 };
@@ -63,9 +67,12 @@ function printTable(micros: Micro[], output: Output): void {
   output.out(colors.dim('Paths match whole segments, longest first; the micro receives the rest with its path stripped.'));
 }
 
-function printMatch(url: string, match: RouteResult, output: Output): void {
+function printMatch(url: string, sent: string | undefined, match: RouteResult, output: Output): void {
   const { colors } = output;
   output.out(colors.bold(url));
+  if (sent !== undefined) {
+    output.out(`  sent as:  ${sent} ${colors.dim('(what a browser sends: . and .. resolved, no #fragment)')}`);
+  }
   if (match.micro === null) {
     output.out(`  micro:    none (${RESERVED_PREFIX} is reserved for the Space runtime)`);
     output.out(`  runtime:  ${match.path}`);
@@ -77,7 +84,25 @@ function printMatch(url: string, match: RouteResult, output: Output): void {
   output.out(`  receives: ${colors.cyan(match.path)}`);
 }
 
-/** A bare `api/x` is read as the path `/api/x`; full URLs and paths are routed as they are. */
-function asTarget(url: string): string {
-  return url.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(url) ? url : '/' + url;
+const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
+
+/** The path and query as typed: after the host of a full URL; a bare `api/x` is read as `/api/x`. */
+function typedPath(url: string): string {
+  const rest = url.replace(ABSOLUTE, '');
+  return rest.startsWith('/') ? rest : '/' + rest;
+}
+
+/**
+ * What a client sends for it, which is what the router matches: browsers, fetch and curl resolve
+ * `.` and `..` and drop the `#fragment`, so `/api/../x` reaches the primary micro and `/docs#a` is `/docs`.
+ * Percent-escapes stay as they are (`/%61pi` is not `/api`), and `//api` stays a path.
+ */
+function sentPath(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(ABSOLUTE.test(url) ? url : 'http://localhost' + typedPath(url));
+  } catch {
+    throw new UsageError(`"${url}" is not a URL or path; write a path like /api/x or a full http://... address`);
+  }
+  return parsed.pathname + parsed.search;
 }
