@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -177,6 +177,26 @@ describe('space-router init', () => {
     const forced = await runCli(['init', 'existing', '--force'], { cwd: scratch });
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(readFileSync(join(dir, 'Spacefile'), 'utf8'), /- name: site\n {4}src: \.\/site\n {4}engine: static\n/);
+  });
+
+  test('a directory that does not exist, or a file, is an error naming it, not a raw ENOENT', async () => {
+    const missing = await runCli(['init', 'nowhere'], { cwd: scratch });
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, 'error: nowhere does not exist; pass the directory of your project (default: the current one).\n');
+    writeFileSync(join(scratch, 'notes.txt'), 'x\n');
+    const file = await runCli(['init', 'notes.txt'], { cwd: scratch });
+    assert.equal(file.code, 1);
+    assert.equal(file.stderr, 'error: notes.txt is not a directory; pass the directory of your project (default: the current one).\n');
+  });
+
+  test('a Spacefile that is a dangling symlink counts as existing: refused without --force, not a raw EEXIST', async () => {
+    const dir = join(scratch, 'linked');
+    mkdirSync(join(dir, 'site'), { recursive: true });
+    writeFileSync(join(dir, 'site', 'index.html'), '<h1>site</h1>\n');
+    symlinkSync(join(scratch, 'shared-Spacefile-not-yet-created'), join(dir, 'Spacefile'));
+    const refused = await runCli(['init', 'linked'], { cwd: scratch });
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, 'error: linked/Spacefile already exists; run with --force to overwrite it.\n');
   });
 
   test('a directory without any micro is an error saying what was looked for', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { lstatSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectMicros, generateSpacefile } from '../../spacefile/index.js';
 import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
@@ -34,10 +34,11 @@ Options:
     }
     if (positionals.length > 1) throw new UsageError(`init takes one directory, got ${positionals.length}`);
     const dir = resolve(positionals[0] ?? '.');
+    checkDirectory(dir);
     const target = join(dir, 'Spacefile');
-    if (existsSync(target) && !values.force) {
-      throw new Error(`${displayPath(target)} already exists; run with --force to overwrite it.`);
-    }
+    const exists = () => new Error(`${displayPath(target)} already exists; run with --force to overwrite it.`);
+    // lstat, not exists: a symlink to a file not created yet is still the user's Spacefile.
+    if (isPresent(target) && !values.force) throw exists();
     const micros = detectMicros(dir);
     if (micros.length === 0) {
       throw new Error(
@@ -52,8 +53,12 @@ Options:
     }
     const text = generateSpacefile(micros);
     checkGenerated(text, displayPath(target), dir);
-    // 'wx' refuses to replace a Spacefile created since the check above.
-    writeFileSync(target, text, { flag: values.force ? 'w' : 'wx' });
+    try {
+      // 'wx' refuses to replace a Spacefile created since the check above.
+      writeFileSync(target, text, { flag: values.force ? 'w' : 'wx' });
+    } catch (error) {
+      throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? exists() : error;
+    }
     output.out(text.trimEnd());
     output.out();
     const names = micros.map((micro) => micro.name).join(', ');
@@ -64,3 +69,25 @@ Options:
     return 0;
   },
 };
+
+function isPresent(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Detection reads the directory: say plainly when there is none, instead of a scandir errno. */
+function checkDirectory(dir: string): void {
+  const advice = 'pass the directory of your project (default: the current one).';
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(dir).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(`${displayPath(dir)} does not exist; ${advice}`);
+  }
+  if (!isDirectory) throw new Error(`${displayPath(dir)} is not a directory; ${advice}`);
+}
