@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import getPort from 'get-port';
-import { canBind, fixtureDir, interrupt, isRunning, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
+import { canBind, fixtureDir, interrupt, isRunning, runCli, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
 
 const APP = 'test/fixtures/cli/app';
 
@@ -178,6 +178,16 @@ describe('space-router dev startup errors', () => {
     assert.match(cli.stderr(), /^error: Micro "bad" could not be started: spawn no-such-command-xyz ENOENT\./m);
     assert.match(cli.stderr(), /^ {2}command: no-such-command-xyz --port \d+$/m);
     assert.equal(await canBind(port), true);
+  });
+
+  test('--micro with no name in it (an empty variable) is a usage error, not "start everything"', async () => {
+    for (const value of ['', ',', ' , ']) {
+      // Bounded: the bug was that it served the whole app until stopped.
+      const result = await runCli(['dev', APP, '--host', '127.0.0.1', '--port', '0', '--micro', value, '--no-color'], { timeoutMs: 20_000 });
+      assert.equal(result.code, 2, `--micro "${value}": ${result.stdout}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /^error: --micro needs the names of the micros to start \(--micro api,web\); leave it out to start every micro\n/);
+    }
   });
 
   test('--micro with a name the Spacefile lacks is a usage error', async () => {

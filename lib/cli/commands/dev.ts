@@ -59,12 +59,17 @@ and last log lines are printed), 2 on wrong usage.`,
     const port = values.port === undefined ? undefined : parsePort(values.port);
     const reporter = values.log === 'json' ? createJsonReporter() : createTextReporter(output, values.quiet === true);
 
+    const micros = (values.micro ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean);
+    // `--micro "$MICROS"` with an empty variable must not quietly mean "every micro".
+    if (values.micro !== undefined && micros.length === 0) {
+      throw new UsageError('--micro needs the names of the micros to start (--micro api,web); leave it out to start every micro');
+    }
     try {
       return await runDev(reporter, {
         project: positionals[0] ?? '.',
         host: values.host,
         port,
-        micros: (values.micro ?? []).flatMap((list) => list.split(',')).map((name) => name.trim()).filter(Boolean),
+        micros,
         open: values.open === true,
         auth: values.auth === true,
         schedule: values.schedule === true,
