@@ -32,6 +32,17 @@ describe('space-router --help and --version', () => {
     });
   }
 
+  test('help <command> and --help <command> print that command\'s usage', async () => {
+    for (const args of [['help', 'routes'], ['--help', 'routes'], ['-h', 'routes']]) {
+      const result = await runCli(args);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(result.stdout.startsWith('Usage: space-router routes '), `${args.join(' ')}: ${result.stdout}`);
+    }
+    const unknown = await runCli(['help', 'serve']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /^error: unknown command "serve"\n/);
+  });
+
   test('an unknown command is a usage error (exit 2) naming the commands', async () => {
     const result = await runCli(['serve']);
     assert.equal(result.code, 2);

@@ -21,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   const output = createOutput(argv.includes('--no-color'));
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    // `space-router help dev` is `space-router dev --help`.
+    if (rest[0] !== undefined && !rest[0].startsWith('-')) return main([rest[0], '--help', ...rest.slice(1)]);
     output.out(HELP);
     return first === undefined ? 2 : 0;
   }
