@@ -27,9 +27,19 @@ export function parseStrict<T extends ParseArgsConfig>(config: T): ReturnType<ty
   try {
     return parseArgs(config);
   } catch (error) {
-    if (error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(error.message);
+    const code = String((error as { code?: unknown }).code);
+    if (error instanceof TypeError && code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // Node adds advice about positional arguments after '--', which misleads for `dev --version`.
+      throw new UsageError(`${error.message.split('. ')[0]}. The options are ${optionList(config.options ?? {})}.`);
     }
+    if (error instanceof TypeError && code.startsWith('ERR_PARSE_ARGS')) throw new UsageError(error.message);
     throw error;
   }
+}
+
+function optionList(options: NonNullable<ParseArgsConfig['options']>): string {
+  return Object.entries(options)
+    .map(([name, option]) => (option.short ? `--${name} (-${option.short})` : `--${name}`))
+    .sort()
+    .join(', ');
 }
