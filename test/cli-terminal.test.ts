@@ -34,10 +34,10 @@ async function waitForPane(session: string, pattern: RegExp, timeoutMs = 30_000)
   throw new Error(`no ${pattern} in the pane after ${timeoutMs} ms:\n${screen}`);
 }
 
-/** Start `space-router dev` in its own 80x40 pane; the shell reports the exit code and stays open. */
-function startInPane(session: string, args: string[]): void {
+/** Start `space-router dev` in its own pane (80x40 unless told); the shell reports the exit code and stays open. */
+function startInPane(session: string, args: string[], width = WIDTH): void {
   const command = `${quote([process.execPath, ...cliArgv(args)])}; echo "[exit $?]"; sleep 120`;
-  tmux('new-session', '-d', '-s', session, '-x', String(WIDTH), '-y', '40', '-c', repoRoot, command);
+  tmux('new-session', '-d', '-s', session, '-x', String(width), '-y', '40', '-c', repoRoot, command);
 }
 
 function rows(screen: string): string[] {
@@ -91,4 +91,20 @@ describe('space-router dev in an 80-column terminal', () => {
       assert.equal(await canBind(port), true);
     });
   }
+
+  test('in a narrow terminal the table shrinks but the URLs to open are never cut', async () => {
+    const session = 'narrow';
+    const port = await getPort({ host: '127.0.0.1' });
+    startInPane(session, ['dev', 'test/fixtures/cli/wide', '--host', '127.0.0.1', '--port', String(port), '--auth', '--no-color'], 40);
+    const screen = rows(await waitForPane(session, /sign in at/));
+    const origin = `http://127.0.0.1:${port}/`;
+    assert.ok(screen.includes(`  listening on ${origin}`), screen.join('\n'));
+    assert.ok(screen.includes(`  ➜ ${origin}`), screen.join('\n'));
+    // Wider than the pane: the terminal wraps it, and -J joins it back whole.
+    assert.ok(screen.includes(`  ➜ auth on: sign in at ${origin}__space/signin`), screen.join('\n'));
+    tmux('send-keys', '-t', session, 'C-c');
+    const stoppedScreen = rows(await waitForPane(session, /\[exit \d+\]/, 15_000));
+    assert.ok(stoppedScreen.includes('[exit 0]'), stoppedScreen.join('\n'));
+    assert.equal(await canBind(port), true);
+  });
 });

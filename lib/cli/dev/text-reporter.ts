@@ -1,7 +1,7 @@
 import type { MicroSnapshot } from '../../router/types.js';
 import type { Logger } from '../../supervisor/types.js';
 import { reportError } from '../errors.js';
-import { truncateVisible, type Output } from '../output.js';
+import { truncateVisible, visibleLength, type Output } from '../output.js';
 import { renderTable } from '../table.js';
 import { parseLogLine } from './log-line.js';
 import { microUrl, seconds, SIGNIN_PATH, type DevReporter, type MicroPlan } from './reporter.js';
@@ -31,6 +31,9 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   let dropped = 0;
 
   const line = (text: string) => output.out(truncateVisible(text, output.columns));
+  // A URL is what the user clicks or copies: a narrow terminal loses the remark after it, never the URL.
+  const urlLine = (withUrl: string, remark: string) =>
+    output.out(output.columns === undefined || visibleLength(withUrl + remark) <= output.columns ? withUrl + remark : withUrl);
   const name = (micro: string): string => colors.bold(micro.padEnd(nameWidth));
   const runs = (micro: string) => plans.find((plan) => plan.name === micro)?.runs;
   const print = (level: Level, message: string) => {
@@ -102,7 +105,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     },
 
     listening(url) {
-      if (!quiet) line(colors.dim(`  listening on ${url}; starting micros…`));
+      if (!quiet) urlLine(colors.dim(`  listening on ${url}`), colors.dim('; starting micros…'));
     },
 
     state(micro, elapsedMs) {
@@ -140,8 +143,8 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
         for (const tableLine of table) output.out(tableLine);
         output.out();
       }
-      line(`  ${colors.green('➜')} ${colors.bold(url)}  ${colors.dim(`ready in ${seconds(elapsedMs)} · Ctrl-C to stop`)}`);
-      if (auth && !quiet) line(`  ${colors.green('➜')} auth on: sign in at ${url}${SIGNIN_PATH}`);
+      urlLine(`  ${colors.green('➜')} ${colors.bold(url)}`, `  ${colors.dim(`ready in ${seconds(elapsedMs)} · Ctrl-C to stop`)}`);
+      if (auth && !quiet) urlLine(`  ${colors.green('➜')} auth on: sign in at ${url}${SIGNIN_PATH}`, '');
       if (!quiet) output.out();
       flush();
     },
