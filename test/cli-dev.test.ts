@@ -291,6 +291,18 @@ describe('space-router dev options', () => {
     assert.equal(cli.stderr(), '');
   });
 
+  test('--quiet shows a micro restarting and also its recovery, so it is not left looking down', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = startCli(['dev', 'test/fixtures/cli/flaky', '--host', '127.0.0.1', '--port', String(port), '--quiet', '--no-color'], {
+      env: { FLAKY_MARK: join(scratch, 'flaky-crashed') },
+    });
+    running.push(cli);
+    await cli.waitFor(/^ {2}↻ flaky {2}restarting$/m, 20_000);
+    await cli.waitFor(/^ {2}↻ flaky {2}restarting\n {2}✓ flaky {2}ready +\d+\.\ds {2}port \d+$/m, 20_000);
+    assert.equal(cli.stdout().split('\n').filter((line) => line.includes('flaky')).length, 2, cli.stdout());
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
   test('--auth makes the app private, as on Space, and says where to sign in', async () => {
     const port = await getPort({ host: '127.0.0.1' });
     const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--auth', '--no-color']);

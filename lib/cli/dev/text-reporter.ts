@@ -29,6 +29,8 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   /** Micros whose lines are shown at once even while starting: they crashed, and their lines say why. */
   const live = new Set<string>();
   let dropped = 0;
+  /** Micros that restarted or failed and have not been ready since. */
+  const troubled = new Set<string>();
 
   const line = (text: string) => output.out(truncateVisible(text, output.columns));
   // A URL is what the user clicks or copies: a narrow terminal loses the remark after it, never the URL.
@@ -111,8 +113,10 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     state(micro, elapsedMs) {
       if (runs(micro.name) === 'skipped') return;
       if (!running && (micro.state === 'restarting' || micro.state === 'failed')) release(micro.name);
-      // After startup, only trouble (and recovery from it) is worth a line.
-      if (quiet && micro.state !== 'failed' && micro.state !== 'restarting') return;
+      if (micro.state === 'failed' || micro.state === 'restarting') troubled.add(micro.name);
+      // Quiet: only trouble, and recovery from it, is worth a line.
+      const recovered = micro.state === 'ready' && troubled.delete(micro.name);
+      if (quiet && micro.state !== 'failed' && micro.state !== 'restarting' && !recovered) return;
       line(stateLine(micro, elapsedMs));
     },
 
