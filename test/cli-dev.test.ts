@@ -303,6 +303,18 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
+  test('--open on a machine where no browser opens says so and keeps serving', async () => {
+    const port = await getPort({ host: '127.0.0.1' });
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--open', '--no-color'], {
+      env: { PATH: `${fixtureDir('no-browser')}${delimiter}${process.env.PATH ?? ''}` },
+    });
+    running.push(cli);
+    await cli.waitFor(/➜ /);
+    await cli.waitFor(new RegExp(`^could not open a browser \\(xdg-open exited with code 3\\); open http://127\\.0\\.0\\.1:${port}/ yourself$`, 'm'), 20_000, 'stderr');
+    assert.equal((await get(`http://127.0.0.1:${port}/`)).status, 200);
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
   test('--auth makes the app private, as on Space, and says where to sign in', async () => {
     const port = await getPort({ host: '127.0.0.1' });
     const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', String(port), '--auth', '--no-color']);

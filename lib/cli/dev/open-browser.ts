@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 
-/** Best effort: a missing opener or a headless machine must never stop the dev server. */
-export function openBrowser(url: string): void {
+/**
+ * Best effort: a missing opener or a headless machine must never stop the dev server, but the user
+ * who asked for --open is told, through `onFailure`, that nothing opened.
+ */
+export function openBrowser(url: string, onFailure: (reason: string) => void): void {
   const [command, args] =
     process.platform === 'darwin'
       ? ['open', [url]]
@@ -10,9 +13,15 @@ export function openBrowser(url: string): void {
         : ['xdg-open', [url]];
   try {
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      onFailure(error.code === 'ENOENT' ? `${command} is not installed` : `${command}: ${error.message}`);
+    });
+    child.on('exit', (code) => {
+      if (code !== null && code !== 0) onFailure(`${command} exited with code ${code}`);
+    });
     child.unref();
-  } catch {
-    // Spawning itself can throw synchronously (e.g. EACCES); opening the browser is optional.
+  } catch (error) {
+    // Spawning itself can throw synchronously (e.g. EACCES).
+    onFailure(`${command}: ${(error as Error).message}`);
   }
 }

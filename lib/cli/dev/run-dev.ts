@@ -113,7 +113,7 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
     }
     if (outcome === 'ready') {
       reporter.ready(router.micros, url, elapsed());
-      if (settings.open) openBrowser(url);
+      if (settings.open) openBrowser(url, (reason) => reporter.logger.warn(`could not open a browser (${reason}); open ${url} yourself`));
     }
     await stopSignalled;
     return await stopped(reporter, stop, watch);
