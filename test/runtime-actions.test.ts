@@ -110,6 +110,20 @@ describe('triggerAction', () => {
     assert.deepEqual(result, { status: 500, body: 'handler crashed' });
   });
 
+  test('a handler that never answers is a named timeout, not a hang', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    after(() => {
+      silent.closeAllConnections();
+      silent.close();
+    });
+    await assert.rejects(triggerAction({ origin: `http://127.0.0.1:${port}` }, 'slow', undefined, 300), {
+      code: 'ERR_ACTION_TIMEOUT',
+      message: `Action "slow" got no answer from http://127.0.0.1:${port}/__space/v0/actions within 0.3 s; the micro's action handler must respond.`,
+    });
+  });
+
   test('a micro that is not listening is a clear error', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -317,7 +317,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     if (micro.name === options.self) {
       const address = host.learned ?? host.fallback;
       if (!address) throw new Error(`Action "${actionId}" belongs to "${micro.name}", served by the host, whose address is not known yet: attach(server) first.`);
-      return triggerAction({ origin: `http://${address}` }, actionId, input);
+      return triggerAction({ origin: `http://${address}` }, actionId, input, proxyTimeout);
     }
     if (!proxies.has(micro.name)) {
       throw new Error(`Action "${actionId}" belongs to "${micro.name}", which this router does not run (options.only).`);
@@ -325,7 +325,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     await start();
     const status = await supervisor.waitReady(micro.name, readyTimeout);
     const origin = `http://${formatHostPort(status.address ?? '127.0.0.1', status.port!)}`;
-    return triggerAction({ origin }, actionId, input);
+    return triggerAction({ origin }, actionId, input, proxyTimeout);
   };
 
   return router;

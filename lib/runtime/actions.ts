@@ -2,6 +2,9 @@ import { request } from 'node:http';
 import type { Action, Micro, Spacefile } from '../spacefile/types.js';
 import type { ActionResult } from './types.js';
 
+/** How long a triggered action may take to answer; the same bound as a proxied request's headers. */
+export const DEFAULT_ACTION_TIMEOUT = 120_000;
+
 /** Where production Space delivered scheduled actions, at the owning micro's own root. */
 export const ACTIONS_PATH = '/__space/v0/actions';
 
@@ -53,6 +56,7 @@ export function triggerAction(
   target: { origin: string },
   actionId: string,
   input?: unknown,
+  timeoutMs = DEFAULT_ACTION_TIMEOUT,
 ): Promise<ActionResult> {
   const url = new URL(ACTIONS_PATH, target.origin);
   const body = actionPayload(actionId, input);
@@ -70,6 +74,14 @@ export function triggerAction(
         res.on('error', reject);
       },
     );
+    // A handler that never answers must not hang `space-router trigger` (and the micro it started) forever.
+    req.setTimeout(timeoutMs, () => {
+      const error = new Error(
+        `Action "${actionId}" got no answer from ${url.href} within ${timeoutMs / 1000} s; the micro's action handler must respond.`,
+      );
+      reject(Object.assign(error, { code: 'ERR_ACTION_TIMEOUT' }));
+      req.destroy();
+    });
     req.on('error', (error) => {
       reject(new Error(`Action "${actionId}" could not be delivered to ${url.href}: ${error.message}. Is the micro running?`, { cause: error }));
     });
