@@ -88,6 +88,28 @@ describe('responses micros send that a default client would refuse', () => {
     assert.equal(reply.body, 'body, then trailers');
     assert.deepEqual({ ...reply.trailers }, { 'x-checksum': 'abc123', 'x-count': '1' });
   });
+
+  // As after a micro restart: every pooled connection is dead, not only the first one tried.
+  test('a request meeting a stale pooled connection is sent once more on a new connection, even when the whole pool is stale', async () => {
+    const warm = await Promise.all([1, 2, 3, 4].map(() => getLarge(`${host.url}/warm`)));
+    assert.deepEqual(warm.map((reply) => reply.body), ['warm', 'warm', 'warm', 'warm']);
+    assert.equal((await getLarge(`${host.url}/arm-stale-trap`)).body, 'armed');
+
+    const reply = await getLarge(`${host.url}/after-restart?n=1`);
+    assert.equal(reply.status, 200);
+    assert.equal(JSON.parse(reply.body).url, '/after-restart?n=1');
+    assert.deepEqual(JSON.parse((await getLarge(`${host.url}/stale-trap`)).body), { dropped: 1 });
+  });
+
+  test('a POST meeting a stale pooled connection is not sent twice (the micro may have died handling it): 502', async () => {
+    await Promise.all([1, 2].map(() => getLarge(`${host.url}/warm`)));
+    assert.equal((await getLarge(`${host.url}/arm-stale-trap`)).body, 'armed');
+
+    const reply = await sendRaw(host.port, 'POST /order HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    assert.match(reply, /^HTTP\/1\.1 502 /);
+    assert.match(reply, /ECONNRESET/);
+    assert.deepEqual(JSON.parse((await getLarge(`${host.url}/stale-trap`)).body), { dropped: 1 });
+  });
 });
 
 describe('upgrades', () => {

@@ -6,8 +6,10 @@ import { echo, send, startHost, type Host } from './fixtures/router/harness.js';
 describe('what micros see and what clients get back', () => {
   let host: Host;
   let apiPort: number;
+  const logged: string[] = [];
   before(async () => {
-    host = await startHost('node:http', { proxyTimeout: 5_000 });
+    const logger = { info: (line: string) => logged.push(line), warn: (line: string) => logged.push(line), error: (line: string) => logged.push(line) };
+    host = await startHost('node:http', { proxyTimeout: 5_000, logger });
     apiPort = host.router.micros.find((micro) => micro.name === 'api')!.port!;
   });
   after(() => host?.close());
@@ -182,5 +184,7 @@ describe('what micros see and what clients get back', () => {
     assert.equal(recovered.micro, 'v2');
     assert.equal(recovered.url, '/back');
     assert.equal(host.router.micros.find((micro) => micro.name === 'v2')!.state, 'ready');
+    // The crashing request is not sent to the restarted micro: it would only crash it again.
+    assert.equal(logged.filter((line) => line.includes('v2: crashing on purpose')).length, 1);
   });
 });

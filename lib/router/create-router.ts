@@ -13,6 +13,7 @@ import type { MicroSnapshot, NextFunction, RouterOptions, SpaceRouter } from './
 import { createMicroProxy, type MicroProxy } from './micro-proxy.js';
 import { createStaticMicro, type StaticMicroHandler } from './static-micro.js';
 import { holdForMicro, nextStateChange, type HoldOutcome } from './hold.js';
+import { createResendPolicy, type AttemptFailure } from './resend-policy.js';
 import { inspectRequestBody, type RequestBody } from './request-body.js';
 import { microProblem, type ProblemKind } from './micro-problem.js';
 import { sendProblem, type RouterProblem } from './error-response.js';
@@ -37,7 +38,10 @@ export interface RouterParts {
 
 const DEFAULT_READY_TIMEOUT = 60_000;
 const DEFAULT_PROXY_TIMEOUT = 120_000;
-/** How long a refused connection to a `ready` micro waits for the supervisor to notice a crash. */
+/**
+ * How long a refused connection to a `ready` micro waits for the supervisor to notice a crash, and
+ * how recent another request's failure must be for the process to count as dying.
+ */
 const REFUSED_WAIT_MS = 1_000;
 
 /**
@@ -74,26 +78,36 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
           },
           proxyTimeout,
           problem: (kind, detail) => problemFor(micro, kind, detail),
-          retry: (req, res, reason) => {
-            const flight = inFlight.get(req);
-            if (!flight || flight.retried) return false;
-            flight.retried = true;
-            const wait = reason === 'refused' ? nextStateChange(supervisor, micro.name, REFUSED_WAIT_MS) : Promise.resolve();
-            wait
-              .then(() => holdForMicro(supervisor, micro.name, readyTimeout))
-              .then(
-                (held) => forward(req, res, flight.match, flight.body, held),
-                (error: unknown) => failed(req, res, undefined, error),
-              );
-            return true;
-          },
+          retry: (req, res, failure) => resend(req, res, micro, failure),
+          answered: (req) => resends.answered(req, micro.name),
         }),
       );
     }
   }
 
   /** What a second attempt needs once `req.url` has been rewritten for the micro. */
-  const inFlight = new WeakMap<IncomingMessage, { match: RouteMatch; body: RequestBody; retried?: boolean }>();
+  const inFlight = new WeakMap<IncomingMessage, { match: RouteMatch; body: RequestBody }>();
+  const resends = createResendPolicy(REFUSED_WAIT_MS);
+
+  function resend(req: IncomingMessage, res: ServerResponse, micro: Micro, failure: AttemptFailure): boolean {
+    const flight = inFlight.get(req);
+    const decision = flight ? resends.failed(req, micro.name, failure) : 'no';
+    if (!flight || decision === 'no') return false;
+    if (decision === 'now') {
+      // To the same process only: if it is gone, this request may be what killed it.
+      const status = supervisor.status(micro.name);
+      if (status?.state !== 'ready' || status.pid !== resends.pidOf(req)) return false;
+      forward(req, res, flight.match, flight.body, { kind: 'ready', status });
+      return true;
+    }
+    nextStateChange(supervisor, micro.name, REFUSED_WAIT_MS)
+      .then(() => holdForMicro(supervisor, micro.name, readyTimeout))
+      .then(
+        (held) => forward(req, res, flight.match, flight.body, held),
+        (error: unknown) => failed(req, res, undefined, error),
+      );
+    return true;
+  }
 
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
@@ -201,6 +215,7 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     if (res.destroyed || res.writableEnded) return;
     if (held.kind === 'ready') {
       if (!inFlight.has(req)) inFlight.set(req, { match, body });
+      resends.sent(req, match.micro.name, held.status.pid);
       proxies.get(match.micro.name)!.web(req, res, match, body);
     }
     else if (held.kind === 'timeout') sendProblem(req, res, problemFor(match.micro, 'still_starting', String(readyTimeout)));

@@ -9,6 +9,7 @@ import { describeReplayedBody, type RequestBody } from './request-body.js';
 import { relayUpgrade } from './upgrade-relay.js';
 import { armResponseTimeout, describeError, isResponseTimeout } from './response-timeout.js';
 import { sendProblem, writeUpgradeProblem, type RouterProblem } from './error-response.js';
+import type { AttemptFailure } from './resend-policy.js';
 
 /** Where a micro listens right now: the literal address that answered the readiness probe. */
 export interface MicroTarget {
@@ -24,12 +25,13 @@ export interface MicroProxyOptions {
   /** Build the answer for a failed proxy attempt; `detail` names the error. */
   problem(kind: 'connection_failed' | 'proxy_timeout', detail: string): RouterProblem;
   /**
-   * A request that failed before the micro saw any of it and that can be sent again (no body, or a
-   * rebuilt one): return true to take it over (typically: wait for the micro, then `web()` again).
-   * `refused`: nothing listens (a crash the supervisor has not noticed yet); `stale`: a pooled
-   * keep-alive connection the micro had just closed.
+   * An attempt failed before any answer and the request can be sent again (no body, or a rebuilt
+   * one): return true to take it over (typically: wait for the micro, then `web()` again). Idle
+   * pooled connections are dropped first after a `stale` one, so another attempt opens a new one.
    */
-  retry?(req: IncomingMessage, res: ServerResponse, reason: 'refused' | 'stale'): boolean;
+  retry?(req: IncomingMessage, res: ServerResponse, failure: AttemptFailure): boolean;
+  /** The micro sent the response head for `req`. */
+  answered?(req: IncomingMessage): void;
 }
 
 export interface MicroProxy {
@@ -90,6 +92,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     });
 
     proxyServer.on('proxyRes', (proxyRes, req, res) => {
+      options.answered?.(req);
       const exchange = exchanges.get(req);
       const location = proxyRes.headers.location;
       if (exchange && location) {
@@ -122,8 +125,11 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       const kind = timedOut ? 'proxy_timeout' : 'connection_failed';
       // Only web requests come here: upgrades go through relayUpgrade, not http-proxy.
       if (!(res instanceof ServerResponse) || req.socket.destroyed) return;
-      const retry = res.headersSent ? undefined : retryReason(error, exchanges.get(req));
-      if (retry && canResend(req, exchanges.get(req)) && options.retry?.(req, res, retry)) return;
+      const failure = res.headersSent ? undefined : attemptFailure(error, exchanges.get(req));
+      // One dead pooled connection means the micro closed them all (it restarted, or timed them
+      // out together): neither a second attempt nor the next request may pick another of them.
+      if (failure === 'stale') dropIdleConnections(agent);
+      if (failure && canResend(req, exchanges.get(req)) && options.retry?.(req, res, failure)) return;
       sendProblem(req, res, options.problem(kind, detail));
     });
   };
@@ -242,10 +248,16 @@ function pairs(raw: string[]): Array<[string, string]> {
   return result;
 }
 
-function retryReason(error: NodeJS.ErrnoException, exchange: Exchange | undefined): 'refused' | 'stale' | undefined {
+function dropIdleConnections(agent: Agent): void {
+  for (const sockets of Object.values(agent.freeSockets)) {
+    for (const socket of sockets ?? []) socket.destroy();
+  }
+}
+
+function attemptFailure(error: NodeJS.ErrnoException, exchange: Exchange | undefined): AttemptFailure | undefined {
   if (error.code === 'ECONNREFUSED') return 'refused';
-  if (exchange?.reused && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return 'stale';
-  return undefined;
+  if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') return undefined;
+  return exchange?.reused ? 'stale' : 'reset';
 }
 
 /** Only a request whose body we still hold (none, or rebuilt) can be sent twice. */
