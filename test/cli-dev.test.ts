@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
 import getPort from 'get-port';
 import { canBind, fixtureDir, interrupt, isRunning, runCli, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
@@ -72,6 +72,12 @@ describe('space-router dev on the fixture app', () => {
     assert.equal(docs.status, 200);
     assert.match(docs.type ?? '', /^text\/html/);
     assert.equal(docs.text, readFileSync(fixtureDir('app/docs/site/index.html'), 'utf8'));
+  });
+
+  test('its machine secret goes to the config dir of this test run, never the user\'s ~/.config', () => {
+    const config = process.env.XDG_CONFIG_HOME ?? '';
+    assert.ok(config.startsWith(tmpdir() + sep), `XDG_CONFIG_HOME is "${config}"`);
+    assert.equal(existsSync(join(config, 'space-router', 'secret')), true);
   });
 
   test('micro logs follow the table, prefixed with the micro name', async () => {
