@@ -96,6 +96,34 @@ describe('space-router dev on the fixture app', () => {
   });
 });
 
+describe('space-router dev on the IPv6 loopback', () => {
+  const running: RunningCli[] = [];
+  after(() => Promise.all(running.map((cli) => cli.stop())));
+
+  for (const host of ['::1', '[::1]']) {
+    test(`--host ${host} listens on ::1 and prints the URL with brackets`, async () => {
+      const port = await getPort({ host: '::1' });
+      const cli = startCli(['dev', APP, '--host', host, '--port', String(port), '--quiet', '--no-color']);
+      running.push(cli);
+      await cli.waitFor(/➜ /);
+      assert.match(cli.stdout(), new RegExp(`^  ➜ http://\\[::1\\]:${port}/  ready in \\d+\\.\\ds · Ctrl-C to stop\\n$`));
+      const api = await get(`http://[::1]:${port}/api/x`);
+      assert.deepEqual(JSON.parse(api.text) as Seen, { micro: 'api', method: 'GET', url: '/x', body: '' });
+      assert.equal((await interrupt(cli)).code, 0, cli.stderr());
+      assert.equal(await canBind(port, '::1'), true);
+    });
+  }
+
+  test('--host with brackets around something else than an IPv6 address is a usage error', async () => {
+    const result = await runCli(['dev', APP, '--host', '[localhost]', '--no-color']);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      'error: --host takes brackets only around an IPv6 address, like [::1]; got "[localhost]"\nRun space-router dev --help for usage.\n',
+    );
+  });
+});
+
 describe('space-router dev --log json', () => {
   let cli: RunningCli;
   after(() => cli?.stop());

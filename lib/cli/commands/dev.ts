@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
 import { createOutput } from '../output.js';
 import { createJsonReporter } from '../dev/json-reporter.js';
@@ -15,7 +16,8 @@ of where each one runs, then their logs. Ctrl-C stops every micro; press it
 again to force.
 
 Options:
-  --host <host>      address to listen on (default: localhost)
+  --host <host>      address to listen on (default: localhost); IPv6 as ::1
+                     or [::1]
   --port <port>      port to listen on (default: the first free port from ${DEFAULT_PORT});
                      a port that is taken is an error
   --micro <a,b>      start only these micros (comma-separated names)
@@ -67,7 +69,7 @@ and last log lines are printed), 2 on wrong usage.`,
     try {
       return await runDev(reporter, {
         project: positionals[0] ?? '.',
-        host: values.host,
+        host: parseHost(values.host),
         port,
         micros,
         open: values.open === true,
@@ -81,6 +83,14 @@ and last log lines are printed), 2 on wrong usage.`,
     }
   },
 };
+
+/** `[::1]` is how a URL writes an IPv6 address, so users type it that way; the socket wants it bare. */
+function parseHost(text: string): string {
+  const bracketed = /^\[(.*)\]$/.exec(text);
+  if (!bracketed) return text;
+  if (!isIPv6(bracketed[1]!)) throw new UsageError(`--host takes brackets only around an IPv6 address, like [::1]; got "${text}"`);
+  return bracketed[1]!;
+}
 
 function parsePort(text: string): number {
   const port = Number(text);
