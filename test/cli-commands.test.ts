@@ -191,6 +191,22 @@ describe('space-router init', () => {
     assert.match(readFileSync(join(dir, 'Spacefile'), 'utf8'), /- name: site\n {4}src: \.\/site\n {4}engine: static\n/);
   });
 
+  test('a Spacefile that is a directory: one line naming it and what to do, with or without --force, not a raw EISDIR', async () => {
+    const dir = join(scratch, 'dir-spacefile');
+    mkdirSync(join(dir, 'site'), { recursive: true });
+    writeFileSync(join(dir, 'site', 'index.html'), '<h1>site</h1>\n');
+    mkdirSync(join(dir, 'Spacefile'));
+    for (const args of [['init', 'dir-spacefile', '--force'], ['init', 'dir-spacefile']]) {
+      const result = await runCli(args, { cwd: scratch });
+      assert.equal(result.code, 1, args.join(' '));
+      assert.equal(result.stdout, '');
+      assert.equal(
+        result.stderr,
+        'error: dir-spacefile/Spacefile is a directory, not a file; move or remove it, then run space-router init again.\n',
+      );
+    }
+  });
+
   test('a directory that does not exist, or a file, is an error naming it, not a raw ENOENT', async () => {
     const missing = await runCli(['init', 'nowhere'], { cwd: scratch });
     assert.equal(missing.code, 1);

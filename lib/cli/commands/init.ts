@@ -37,6 +37,10 @@ Options:
     checkDirectory(dir);
     const target = join(dir, 'Spacefile');
     const exists = () => new Error(`${displayPath(target)} already exists; run with --force to overwrite it.`);
+    // --force cannot replace a directory, so neither message may suggest it.
+    const isDirectory = () =>
+      new Error(`${displayPath(target)} is a directory, not a file; move or remove it, then run space-router init again.`);
+    if (isDirectoryPath(target)) throw isDirectory();
     // lstat, not exists: a symlink to a file not created yet is still the user's Spacefile.
     if (isPresent(target) && !values.force) throw exists();
     const micros = detectMicros(dir);
@@ -57,7 +61,8 @@ Options:
       // 'wx' refuses to replace a Spacefile created since the check above.
       writeFileSync(target, text, { flag: values.force ? 'w' : 'wx' });
     } catch (error) {
-      throw (error as NodeJS.ErrnoException).code === 'EEXIST' ? exists() : error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw code === 'EEXIST' ? exists() : code === 'EISDIR' ? isDirectory() : error;
     }
     output.out(text.trimEnd());
     output.out();
@@ -74,6 +79,15 @@ function isPresent(path: string): boolean {
   try {
     lstatSync(path);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** stat, not lstat: a symlink to a directory cannot be written either. */
+function isDirectoryPath(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
