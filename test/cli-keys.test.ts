@@ -108,10 +108,22 @@ describe('space-router keys', () => {
   });
 
   test('wrong usage: exit 2 with a pointer to --help', async () => {
-    for (const args of [[], ['frob'], ['create'], ['list', APP, 'extra']]) {
+    for (const args of [[], ['frob'], ['create'], ['list', APP, 'extra'], ['create', 'a b', APP], ['revoke', 'a b', APP]]) {
       const result = await keys(...args);
       assert.equal(result.code, 2, `keys ${args.join(' ')}`);
       assert.match(result.stderr, /^error: keys .*\nRun space-router keys --help for usage\.\n$/);
     }
+  });
+
+  test('a name no key can have: exit 2 saying what a name is, nothing created', async () => {
+    const result = await keys('create', 'a b', APP);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      'error: keys create: "a b" is not a valid key name; use 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit\n' +
+        'Run space-router keys --help for usage.\n',
+    );
+    assert.doesNotMatch((await keys('list', APP)).stdout, /a b/);
   });
 });

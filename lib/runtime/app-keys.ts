@@ -40,12 +40,18 @@ export function appKeyStorePath(root: string): string {
   return join(configDir(), 'app-keys', `${projectId(root)}.json`);
 }
 
+/** What a valid app key name is, in the words error messages use. */
+export const APP_KEY_NAME_RULE = 'use 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit';
+
+/** Surrounding whitespace is ignored, as createAppKey trims it. */
+export function isValidAppKeyName(name: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name.trim());
+}
+
 export function createAppKey(root: string, name: string): CreatedAppKey {
   const trimmed = name.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(trimmed)) {
-    throw new TypeError(
-      `App key name ${JSON.stringify(name)} is not valid: use 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit.`,
-    );
+  if (!isValidAppKeyName(name)) {
+    throw new TypeError(`App key name ${JSON.stringify(name)} is not valid: ${APP_KEY_NAME_RULE}.`);
   }
   const store = readStore(root);
   if (store.keys.some((k) => k.name === trimmed)) {

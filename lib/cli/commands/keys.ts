@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { appKeyStorePath, configDir, createAppKey, listAppKeys, revokeAppKey } from '../../runtime/app-keys.js';
+import {
+  APP_KEY_NAME_RULE,
+  appKeyStorePath,
+  configDir,
+  createAppKey,
+  isValidAppKeyName,
+  listAppKeys,
+  revokeAppKey,
+} from '../../runtime/app-keys.js';
 import { loadSpacefile } from '../../spacefile/index.js';
 import type { Spacefile } from '../../spacefile/types.js';
 import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
@@ -23,6 +31,9 @@ Commands:
   create <name> [dir]   create a key; prints the key alone on stdout
   list [dir]            the keys' names and when they were created
   revoke <name> [dir]   revoke a key: requests carrying it get 401
+
+A name is 1 to 64 letters, digits, "_", "." or "-", starting with a letter
+or digit.
 
 Options:
   --no-color   plain output
@@ -68,6 +79,8 @@ function named(action: string, args: string[]): [string, string | undefined] {
   const [name, project, ...extra] = args;
   if (name === undefined) throw new UsageError(`keys ${action} needs the name of a key`);
   if (extra.length > 0) throw new UsageError(`keys ${action} takes a name and one project, got ${args.length} arguments`);
+  // A name no key can have is a mistake in the command line, not something the key store decides.
+  if (!isValidAppKeyName(name)) throw new UsageError(`keys ${action}: ${JSON.stringify(name)} is not a valid key name; ${APP_KEY_NAME_RULE}`);
   return [name, project];
 }
 
