@@ -28,6 +28,8 @@ describe('space-router --help and --version', () => {
       const result = await runCli([command, '--help']);
       assert.equal(result.code, 0);
       assert.ok(result.stdout.startsWith(`Usage: space-router ${command} `), result.stdout);
+      // Scripts branch on the exit status: every command says which mean what, wrong usage (2) included.
+      assert.match(result.stdout, /\n\nExit status: 0 [^\n]*(\n[^\n]+)*, 2 on\s+wrong\s+usage\b[^\n]*\n$/);
       assert.equal(result.stderr, '');
     });
   }

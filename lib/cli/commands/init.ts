@@ -19,7 +19,10 @@ more than ${MAX_MICROS} micros (Space's limit) nothing is written.
 Options:
   --force      overwrite an existing Spacefile
   --no-color   plain output
-  -h, --help   show this help`,
+  -h, --help   show this help
+
+Exit status: 0 when the Spacefile was written, 1 when it was not (it exists,
+no micro was found, too many micros), 2 on wrong usage.`,
 
   async run(argv) {
     const { values, positionals } = parseStrict({

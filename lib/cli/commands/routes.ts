@@ -22,7 +22,10 @@ Options:
 
 Examples:
   space-router routes
-  space-router routes examples/fullstack /api/users/42?x=1`,
+  space-router routes examples/fullstack /api/users/42?x=1
+
+Exit status: 0 on success, 1 when the Spacefile is missing or invalid, 2 on
+wrong usage (text that is not a URL or path included).`,
 
   async run(argv) {
     const { values, positionals } = parseStrict({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });

@@ -25,7 +25,8 @@ Options:
   --no-color       plain output
   -h, --help       show this help
 
-Exit status: 0 when the micro answered 2xx, 1 otherwise.`,
+Exit status: 0 when the micro answered 2xx, 1 otherwise (an action the
+Spacefile does not declare included), 2 on wrong usage.`,
 
   async run(argv) {
     const { values, positionals } = parseStrict({

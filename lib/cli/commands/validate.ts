@@ -14,7 +14,8 @@ Options:
   --no-color   plain output
   -h, --help   show this help
 
-Exit status: 0 when the Spacefile is valid, 1 when it has problems.`,
+Exit status: 0 when the Spacefile is valid, 1 when it has problems or is
+missing, 2 on wrong usage.`,
 
   async run(argv) {
     const { values, positionals } = parseStrict({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
