@@ -79,6 +79,34 @@ describe('a static micro served in-process', () => {
   });
 });
 
+describe('a static micro as the primary', () => {
+  let host: Host;
+  before(async () => {
+    host = await startHost('node:http', {}, {}, `${FIXTURES}/static-primary`);
+  });
+  after(() => host?.close());
+
+  test('a directory redirect never points at another host, however many slashes the path starts with', async () => {
+    // `//evil.example/%2e%2e/guide` is the `guide` directory on disk; a Location of
+    // `//evil.example/...` would send the browser to evil.example (and browsers read `/\` as `//`).
+    const cases = [
+      ['/guide', '/guide/'],
+      ['//guide?x=1', '/guide/?x=1'],
+      ['//evil.example/%2e%2e/guide', '/evil.example/%2e%2e/guide/'],
+      ['///evil.example/%2e%2e/guide', '/evil.example/%2e%2e/guide/'],
+      ['/\\evil.example/%2e%2e/guide', '/evil.example/%2e%2e/guide/'],
+    ];
+    for (const [path, location] of cases) {
+      const raw = await sendRaw(host.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      assert.match(raw, /^HTTP\/1\.1 301 /, path);
+      assert.equal(/\r\nLocation: ([^\r]*)\r\n/i.exec(raw)?.[1], location, path);
+    }
+    const page = await send(host.port, '/guide/');
+    assert.equal(page.status, 200);
+    assert.equal(page.body, '<h1>guide</h1>\n');
+  });
+});
+
 describe('a static micro with a `dev` command', () => {
   let host: Host;
   before(async () => {

@@ -33,7 +33,10 @@ export function createStaticMicro(micro: Micro, projectRoot: string): StaticMicr
     const isMountRoot = match.prefix !== '/' && requested === match.prefix;
     if (isMountRoot || (!pathname.endsWith('/') && isDirectoryInside(root, pathname))) {
       const base = match.prefix === '/' ? '' : match.prefix;
-      const location = base + (isMountRoot ? '/' : pathname + '/') + (query === undefined ? '' : `?${query}`);
+      // A primary's path may start with `//` (or `/\`, which browsers read the same): as a Location
+      // that is a protocol-relative URL, sending the browser to another host. One slash keeps it here.
+      const path = (base + (isMountRoot ? '/' : pathname + '/')).replace(/^[/\\]+/, '/');
+      const location = path + (query === undefined ? '' : `?${query}`);
       res.statusCode = 301;
       res.setHeader('Location', location);
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
