@@ -211,6 +211,8 @@ describe('space-router dev startup errors', () => {
     assert.match(cli.stdout(), /^ {2}✖ bad {2}failed +\d+\.\ds$/m);
     assert.match(cli.stderr(), /^error: Micro "bad" could not be started: spawn no-such-command-xyz ENOENT\./m);
     assert.match(cli.stderr(), /^ {2}command: no-such-command-xyz --port \d+$/m);
+    // Said once, as the error that ends dev, not also as a log notice just before it.
+    assert.equal((cli.stdout() + cli.stderr()).split('could not be started').length - 1, 1, cli.stderr());
     assert.equal(await canBind(port), true);
   });
 

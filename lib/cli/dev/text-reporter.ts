@@ -1,5 +1,5 @@
 import type { MicroSnapshot } from '../../router/types.js';
-import type { Logger } from '../../supervisor/types.js';
+import { MicroError, type Logger } from '../../supervisor/types.js';
 import { reportError } from '../errors.js';
 import { truncateVisible, visibleLength, type Output } from '../output.js';
 import { renderTable } from '../table.js';
@@ -31,6 +31,12 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
   let dropped = 0;
   /** Micros that restarted or failed and have not been ready since. */
   const troubled = new Set<string>();
+  /**
+   * Micros that failed while starting, and their failure notice: held for `failed()`, which prints the
+   * same words as the startup error with command, port and log tail, so it is not printed twice.
+   */
+  const failedAtStart = new Set<string>();
+  const failureNotices: Array<{ micro: string; message: string; text: string }> = [];
 
   const line = (text: string) => output.out(truncateVisible(text, output.columns));
   // A URL is what the user clicks or copies: a narrow terminal loses the remark after it, never the URL.
@@ -56,6 +62,10 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     // Only output is held: a notice (a micro on the wrong port, restarting) is the diagnosis the user
     // waits for, and holding it until the ready timeout hid it for a minute.
     const notice = level !== 'info' && parsed.stream !== 'stdout' && parsed.stream !== 'stderr';
+    if (!running && notice && level === 'error' && micro !== undefined && failedAtStart.delete(micro)) {
+      failureNotices.push({ micro, message, text: parsed.text });
+      return;
+    }
     if (running || notice || (micro !== undefined && live.has(micro))) return print(level, message);
     if (held.length < MAX_HELD_LINES) held.push({ level, message, micro });
     else dropped++;
@@ -66,7 +76,15 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     held.splice(0, held.length, ...held.filter((entry) => entry.micro !== micro));
     for (const entry of mine) print(entry.level, entry.message);
   };
+  /** Failure notices not repeated by `reported`, the startup error about to be printed (if any). */
+  const releaseFailureNotices = (reported?: unknown) => {
+    for (const notice of failureNotices.splice(0)) {
+      const repeated = reported instanceof MicroError && reported.micro === notice.micro && reported.message.startsWith(notice.text);
+      if (!repeated) print('error', notice.message);
+    }
+  };
   const flush = () => {
+    releaseFailureNotices();
     for (const { level, message } of held.splice(0)) print(level, message);
     if (dropped > 0) output.err(colors.dim(`(${dropped} earlier log lines not shown)`));
     dropped = 0;
@@ -112,6 +130,7 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
 
     state(micro, elapsedMs) {
       if (runs(micro.name) === 'skipped') return;
+      if (!running && micro.state === 'failed') failedAtStart.add(micro.name);
       if (!running && (micro.state === 'restarting' || micro.state === 'failed')) release(micro.name);
       if (micro.state === 'failed' || micro.state === 'restarting') troubled.add(micro.name);
       // Quiet: only trouble, and recovery from it, is worth a line.
@@ -154,11 +173,13 @@ export function createTextReporter(output: Output, quiet: boolean): DevReporter 
     },
 
     failed(error) {
+      releaseFailureNotices(error);
       flush();
       reportError(error, output, 'dev');
     },
 
     stopping(forced) {
+      releaseFailureNotices();
       if (quiet && !forced) return;
       if (forced) output.err(colors.yellow('  forced stop: not waiting for a clean shutdown'));
       else line(colors.dim('\n  stopping micros… (press Ctrl-C again to force)'));
