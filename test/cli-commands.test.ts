@@ -15,6 +15,17 @@ describe('space-router --help and --version', () => {
     assert.equal(result.stdout, `${version}\n`);
   });
 
+  test('no command at all is a usage error: the help on stderr, exit 2; --help puts the same text on stdout, exit 0', async () => {
+    const bare = await runCli([]);
+    const asked = await runCli(['--help']);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, '');
+    assert.ok(bare.stderr.startsWith('Usage: space-router <command> [options]\n'), bare.stderr);
+    assert.equal(asked.code, 0);
+    assert.equal(asked.stderr, '');
+    assert.equal(asked.stdout, bare.stderr);
+  });
+
   test('--help lists every command', async () => {
     const result = await runCli(['--help']);
     assert.equal(result.code, 0);

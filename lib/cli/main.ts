@@ -23,8 +23,13 @@ async function main(argv: string[]): Promise<number> {
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     // `space-router help dev` is `space-router dev --help`.
     if (rest[0] !== undefined && !rest[0].startsWith('-')) return main([rest[0], '--help', ...rest.slice(1)]);
+    // Asked for, help is the output; without a command it explains a usage error, so it goes where errors go.
+    if (first === undefined) {
+      output.err(HELP);
+      return 2;
+    }
     output.out(HELP);
-    return first === undefined ? 2 : 0;
+    return 0;
   }
   if (first === '-v' || first === '--version') {
     output.out(packageVersion());
