@@ -90,6 +90,14 @@ for (const kind of ['node:http', 'connect', 'express4', 'express5'] as HostKind[
       assert.equal(got.body, sent);
     });
 
+    test('a one-item list of a form (tags[]=a) reaches the micro still a list', async () => {
+      // qs (urlencoded extended: true) reads `tags[]=a` as ['a']; sent on as `tags=a`, a qs micro
+      // would read the string 'a'. Repeated keys already say "list" for two items or more.
+      const sent = 'tags[]=a&one[x][]=1&list=x&list=y';
+      const got = await echo(host.port, '/api/form', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: sent });
+      assert.equal(decodeURIComponent(got.body), sent);
+    });
+
     test('a text body parsed before the router reaches the micro unchanged', async () => {
       const got = await echo(host.port, '/api/text', { method: 'PUT', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'hello caf\u00e9' });
       assert.equal(got.body, 'hello caf\u00e9');

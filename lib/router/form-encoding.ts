@@ -1,13 +1,16 @@
 /**
  * Form encoding that both `querystring` (urlencoded `extended: false`) and `qs` (`extended: true`)
  * parse back to the same value: repeated keys for lists of scalars, brackets for nesting.
- * `escape` percent-encodes one key or value in the form's charset.
+ * A list of one scalar can only come from qs reading brackets (`tags[]=a`); a lone `tags=a` would
+ * read back as a string, so it keeps `[]`. `escape` percent-encodes one key or value in the form's
+ * charset.
  */
 export function encodeForm(value: unknown, escape: (text: string) => string = encodeURIComponent, key = ''): string[] {
   if (value === null || value === undefined) return key ? [`${escape(key)}=`] : [];
   if (Array.isArray(value)) {
+    const scalarKey = value.length === 1 ? `${key}[]` : key;
     return value.flatMap((item, index) =>
-      item !== null && typeof item === 'object' ? encodeForm(item, escape, `${key}[${index}]`) : encodeForm(item, escape, key),
+      item !== null && typeof item === 'object' ? encodeForm(item, escape, `${key}[${index}]`) : encodeForm(item, escape, scalarKey),
     );
   }
   if (typeof value === 'object') {
