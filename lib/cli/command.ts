@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createOutput, type Output } from './output.js';
 
 /** One `space-router <name>` subcommand. */
 export interface Command {
@@ -17,13 +18,38 @@ export class UsageError extends Error {
 }
 
 /** Flags every command understands. */
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   'no-color': { type: 'boolean' },
 } as const;
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+type CommandConfig<O extends Options> = { args: string[]; options: typeof COMMON_OPTIONS & O; allowPositionals: true };
+
+export interface ParsedCommand<O extends Options> {
+  values: ReturnType<typeof parseArgs<CommandConfig<O>>>['values'];
+  positionals: string[];
+  output: Output;
+  /** --help was given and printed: the command returns 0. */
+  helpShown: boolean;
+}
+
+/**
+ * How every command starts: its own flags plus the common ones, parsed strictly (positionals allowed),
+ * output set up for --no-color, and --help answered on stdout.
+ */
+export function parseCommand<const O extends Options>(command: Command, argv: string[], options: O): ParsedCommand<O> {
+  const config: CommandConfig<O> = { args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true };
+  const { values, positionals } = parseStrict(config);
+  // TypeScript cannot resolve the parsed type of a generic config here; these two flags are always in it.
+  const common = values as { help?: boolean; 'no-color'?: boolean };
+  const output: Output = createOutput(common['no-color'] === true);
+  if (common.help) output.out(command.help);
+  return { values, positionals, output, helpShown: common.help === true };
+}
+
 /** `parseArgs` in strict mode whose complaints (unknown flag, missing value) become UsageErrors. */
-export function parseStrict<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+function parseStrict<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {
     return parseArgs(config);
   } catch (error) {

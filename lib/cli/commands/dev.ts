@@ -1,6 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
-import { createOutput } from '../output.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
 import { createJsonReporter } from '../dev/json-reporter.js';
 import { DEFAULT_PORT } from '../dev/listen.js';
 import { runDev } from '../dev/run-dev.js';
@@ -36,26 +35,17 @@ the Spacefile is invalid or a micro fails to start (its name, command, port
 and last log lines are printed), 2 on wrong usage.`,
 
   async run(argv) {
-    const { values, positionals } = parseStrict({
-      args: argv,
-      options: {
-        ...COMMON_OPTIONS,
-        host: { type: 'string', default: 'localhost' },
-        port: { type: 'string' },
-        micro: { type: 'string', multiple: true },
-        open: { type: 'boolean' },
-        auth: { type: 'boolean' },
-        schedule: { type: 'boolean' },
-        quiet: { type: 'boolean', short: 'q' },
-        log: { type: 'string', default: 'text' },
-      },
-      allowPositionals: true,
+    const { values, positionals, output, helpShown } = parseCommand(this, argv, {
+      host: { type: 'string', default: 'localhost' },
+      port: { type: 'string' },
+      micro: { type: 'string', multiple: true },
+      open: { type: 'boolean' },
+      auth: { type: 'boolean' },
+      schedule: { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+      log: { type: 'string', default: 'text' },
     });
-    const output = createOutput(values['no-color'] === true);
-    if (values.help) {
-      output.out(this.help);
-      return 0;
-    }
+    if (helpShown) return 0;
     if (positionals.length > 1) throw new UsageError(`dev takes one project directory or Spacefile, got ${positionals.length}`);
     if (values.log !== 'text' && values.log !== 'json') throw new UsageError(`--log must be "text" or "json", got "${values.log}"`);
     const port = values.port === undefined ? undefined : parsePort(values.port);

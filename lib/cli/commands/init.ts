@@ -1,11 +1,10 @@
 import { lstatSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectMicros, generateSpacefile } from '../../spacefile/index.js';
-import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
 import { displayPath } from '../errors.js';
 import { checkGenerated, MAX_MICROS, tooManyMicrosLines } from '../init-checks.js';
 import { missingDevNotes } from '../init-notes.js';
-import { createOutput } from '../output.js';
 
 export const init: Command = {
   help: `Usage: space-router init [dir] [options]
@@ -25,16 +24,8 @@ Exit status: 0 when the Spacefile was written, 1 when it was not (it exists,
 no micro was found, too many micros), 2 on wrong usage.`,
 
   async run(argv) {
-    const { values, positionals } = parseStrict({
-      args: argv,
-      options: { ...COMMON_OPTIONS, force: { type: 'boolean' } },
-      allowPositionals: true,
-    });
-    const output = createOutput(values['no-color'] === true);
-    if (values.help) {
-      output.out(this.help);
-      return 0;
-    }
+    const { values, positionals, output, helpShown } = parseCommand(this, argv, { force: { type: 'boolean' } });
+    if (helpShown) return 0;
     if (positionals.length > 1) throw new UsageError(`init takes one directory, got ${positionals.length}`);
     const dir = resolve(positionals[0] ?? '.');
     checkDirectory(dir);

@@ -10,9 +10,9 @@ import {
 } from '../../runtime/app-keys.js';
 import { loadSpacefile } from '../../spacefile/index.js';
 import type { Spacefile } from '../../spacefile/types.js';
-import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
 import { displayPath } from '../errors.js';
-import { createOutput, type Output } from '../output.js';
+import type { Output } from '../output.js';
 import { renderTable } from '../table.js';
 
 export const keys: Command = {
@@ -47,12 +47,8 @@ Exit status: 0 on success, 1 when the name is taken (create) or unknown
 (revoke), 2 on wrong usage.`,
 
   async run(argv) {
-    const { values, positionals } = parseStrict({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
-    const output = createOutput(values['no-color'] === true);
-    if (values.help) {
-      output.out(this.help);
-      return 0;
-    }
+    const { positionals, output, helpShown } = parseCommand(this, argv, {});
+    if (helpShown) return 0;
     const [action, ...args] = positionals;
     switch (action) {
       case 'create': {

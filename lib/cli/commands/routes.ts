@@ -1,8 +1,8 @@
 import { createRouteTable, RESERVED_PREFIX, type RouteResult } from '../../router/route-table.js';
 import { loadSpacefile, servedFromFiles } from '../../spacefile/index.js';
 import type { Micro } from '../../spacefile/types.js';
-import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
-import { createOutput, type Output } from '../output.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
+import type { Output } from '../output.js';
 import { isProjectArg } from '../project-arg.js';
 import { renderTable } from '../table.js';
 
@@ -28,12 +28,8 @@ Exit status: 0 on success, 1 when the Spacefile is missing or invalid, 2 on
 wrong usage (text that is not a URL or path included).`,
 
   async run(argv) {
-    const { values, positionals } = parseStrict({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
-    const output = createOutput(values['no-color'] === true);
-    if (values.help) {
-      output.out(this.help);
-      return 0;
-    }
+    const { positionals, output, helpShown } = parseCommand(this, argv, {});
+    if (helpShown) return 0;
     if (positionals.length > 2) throw new UsageError(`routes takes at most a project and a URL, got ${positionals.length} arguments`);
     let [project, url] = positionals;
     if (positionals.length === 1 && project !== undefined && !isProjectArg(project)) [project, url] = [undefined, project];

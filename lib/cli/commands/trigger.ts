@@ -3,8 +3,8 @@ import { spaceRouter } from '../../index.js';
 import { findAction } from '../../runtime/actions.js';
 import type { Logger } from '../../supervisor/types.js';
 import { loadSpacefile } from '../../spacefile/index.js';
-import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
-import { createOutput, type Output } from '../output.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
+import type { Output } from '../output.js';
 import type { ActionResult } from '../../runtime/types.js';
 import { triggerRunning } from '../trigger-running.js';
 
@@ -29,16 +29,8 @@ Exit status: 0 when the micro answered 2xx, 1 otherwise (an action the
 Spacefile does not declare included), 2 on wrong usage.`,
 
   async run(argv) {
-    const { values, positionals } = parseStrict({
-      args: argv,
-      options: { ...COMMON_OPTIONS, input: { type: 'string' }, url: { type: 'string' } },
-      allowPositionals: true,
-    });
-    const output = createOutput(values['no-color'] === true);
-    if (values.help) {
-      output.out(this.help);
-      return 0;
-    }
+    const { values, positionals, output, helpShown } = parseCommand(this, argv, { input: { type: 'string' }, url: { type: 'string' } });
+    if (helpShown) return 0;
     const [actionId, project, ...extra] = positionals;
     if (actionId === undefined) throw new UsageError('trigger needs the id of an action from the Spacefile');
     if (extra.length > 0) throw new UsageError(`trigger takes an action id and one project, got ${positionals.length} arguments`);

@@ -1,7 +1,6 @@
 import { loadSpacefile } from '../../spacefile/index.js';
-import { COMMON_OPTIONS, parseStrict, UsageError, type Command } from '../command.js';
+import { parseCommand, UsageError, type Command } from '../command.js';
 import { displayPath } from '../errors.js';
-import { createOutput } from '../output.js';
 
 export const validate: Command = {
   help: `Usage: space-router validate [file|dir] [options]
@@ -18,12 +17,8 @@ Exit status: 0 when the Spacefile is valid, 1 when it has problems or is
 missing, 2 on wrong usage.`,
 
   async run(argv) {
-    const { values, positionals } = parseStrict({ args: argv, options: COMMON_OPTIONS, allowPositionals: true });
-    const output = createOutput(values['no-color'] === true);
-    if (values.help) {
-      output.out(this.help);
-      return 0;
-    }
+    const { positionals, output, helpShown } = parseCommand(this, argv, {});
+    if (helpShown) return 0;
     if (positionals.length > 1) throw new UsageError(`validate takes one Spacefile or directory, got ${positionals.length}`);
     // Problems surface as a SpacefileError, printed by the caller with every position.
     const spacefile = loadSpacefile(positionals[0] ?? '.');
