@@ -77,6 +77,13 @@ describe('a static micro served in-process', () => {
     assert.equal(error.code, 'micro_not_started');
     assert.match(error.message, /options\.only/);
   });
+
+  test('is ready while the router runs and stopped once it is closed', async () => {
+    const docs = () => host.router.micros.find((micro) => micro.name === 'docs')!.state;
+    assert.equal(docs(), 'ready');
+    await host.close();
+    assert.equal(docs(), 'stopped');
+  });
 });
 
 describe('a static micro as the primary', () => {

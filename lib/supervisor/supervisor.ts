@@ -61,8 +61,11 @@ export function createSupervisor(spacefile: Spacefile, options: SupervisorOption
     const runner = runners.get(name);
     if (runner) return runner.status();
     const micro = spacefile.micros.find((m) => m.name === name);
-    // Static and skipped micros are served without a process of ours; a micro `only` leaves out is not served at all.
-    return micro && { name: micro.name, path: micro.path, state: servedWithoutProcess(micro, options) ? 'ready' : 'stopped' };
+    // Static and skipped micros are served without a process of ours, until stop(); a micro `only`
+    // leaves out is not served at all.
+    if (!micro) return undefined;
+    const served = !stopped && servedWithoutProcess(micro, options);
+    return { name: micro.name, path: micro.path, state: served ? 'ready' : 'stopped' };
   };
 
   const stopError = (name: string) =>
