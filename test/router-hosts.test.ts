@@ -1,9 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express5 from 'express';
 import express4 from 'express4';
-import { echo, send, startHost, type Host, type HostKind } from './fixtures/router/harness.js';
+import { spaceRouter, type SpaceRouter } from 'space-router';
+import { APP, echo, quietLogger, send, startHost, type Host, type HostKind } from './fixtures/router/harness.js';
 
 /** Reads a multipart body and keeps nothing of it, as upload middlewares do before the router. */
 function multipartEater(req: IncomingMessage & { body?: unknown }, _res: ServerResponse, next: () => void) {
@@ -119,3 +121,34 @@ for (const kind of ['node:http', 'connect', 'express4', 'express5'] as HostKind[
     });
   });
 }
+
+describe('mounted under a path by mistake', () => {
+  let server: Server;
+  let router: SpaceRouter;
+  const warnings: string[] = [];
+  before(async () => {
+    router = spaceRouter(APP, { logger: { ...quietLogger, warn: (line: string) => warnings.push(line) } });
+    const app = express5();
+    app.use('/api', router);
+    server = createServer(app);
+    router.attach(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await router.ready();
+  });
+  after(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    await router?.close();
+  });
+
+  test("Express's app.use('/api', router) is named once, with the fix", async () => {
+    const { port } = server.address() as AddressInfo;
+    const first = await echo(port, '/api/hello');
+    assert.equal(first.micro, 'front');
+    await echo(port, '/api/again');
+    assert.deepEqual(warnings, [
+      "space-router: the router is mounted under /api (app.use('/api', router)), so it sees /hello without that prefix " +
+        'and routes it as such. Mount it at the root, app.use(router): it matches micro paths itself.',
+    ]);
+  });
+});

@@ -161,7 +161,21 @@ export function createRouter({ spacefile, supervisor, host, gate, options }: Rou
     trigger: (id, input) => router.trigger(id, input),
   });
 
+  let warnedMount = false;
+  /** Express strips the mount path before the router sees the url, so every micro path would miss. */
+  function warnIfMounted(req: IncomingMessage): void {
+    const baseUrl = (req as { baseUrl?: unknown }).baseUrl;
+    if (warnedMount || typeof baseUrl !== 'string' || baseUrl === '') return;
+    warnedMount = true;
+    const path = (req.url ?? '/').split('?')[0];
+    logger.warn(
+      `space-router: the router is mounted under ${baseUrl} (app.use('${baseUrl}', router)), so it sees ${path} without that prefix ` +
+        'and routes it as such. Mount it at the root, app.use(router): it matches micro paths itself.',
+    );
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined): void {
+    warnIfMounted(req);
     const result = route(req.url ?? '/');
     if (result.micro === null) {
       learnFrom(req);
