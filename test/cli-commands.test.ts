@@ -66,6 +66,18 @@ describe('space-router --help and --version', () => {
     );
   });
 
+  test('an option before any command is a usage error (exit 2) that says where options go', async () => {
+    const result = await runCli(['--port', '4200']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      'error: unknown option "--port": space-router itself takes only --help and --version; ' +
+        "a command's options go after it, as in space-router dev --port 4200\n" +
+        'Commands: dev, validate, init, routes, trigger, keys. Run space-router --help.\n',
+    );
+  });
+
   test('FORCE_COLOR=0 turns colours off, as in Node itself; FORCE_COLOR=1 turns them on in a pipe', async () => {
     const plain = await runCli(['validate', 'test/fixtures/cli/broken'], { env: { FORCE_COLOR: '0' } });
     assert.equal(plain.code, 1);

@@ -36,6 +36,14 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = commands.find((candidate) => candidate.name === first);
+  if (!command && first.startsWith('-')) {
+    output.err(
+      `${output.colors.red('error:')} unknown option "${first}": space-router itself takes only --help and --version; ` +
+        "a command's options go after it, as in space-router dev --port 4200",
+    );
+    output.err(`Commands: ${commands.map((candidate) => candidate.name).join(', ')}. Run space-router --help.`);
+    return 2;
+  }
   if (!command) {
     output.err(`${output.colors.red('error:')} unknown command "${first}"`);
     output.err(`Commands: ${commands.map((candidate) => candidate.name).join(', ')}. Run space-router --help.`);
