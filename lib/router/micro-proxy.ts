@@ -1,6 +1,7 @@
-import { Agent, ServerResponse, type ClientRequest, type IncomingMessage } from 'node:http';
+import { ServerResponse, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createProxyMiddleware, type Plugin } from 'http-proxy-middleware';
+import { MicroAgent } from './micro-agent.js';
 import type { RouteMatch } from './route-table.js';
 import { forwardedHeaders } from './forwarded-headers.js';
 import { formatHostPort, requestOrigin } from './host-address.js';
@@ -51,6 +52,10 @@ interface Exchange {
   replay?: Buffer;
   /** The upstream request went out on a pooled connection. */
   reused?: boolean;
+  /** This attempt's request to the micro. */
+  upstream?: ClientRequest;
+  /** The micro sent this attempt's response head: whatever fails after it, that answer stands. */
+  answered?: boolean;
 }
 
 const RELAY_WINDOW = 1024 * 1024;
@@ -68,12 +73,13 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection'];
 
 /**
  * One http-proxy-middleware instance per micro, over a keep-alive agent (the default agent-less
- * http-proxy sends `Connection: close` both ways and loses two thirds of the throughput).
+ * http-proxy sends `Connection: close` both ways and loses two thirds of the throughput) whose
+ * connections keep reading after a failed write (see MicroAgent).
  * Upgrades do not go through it: http-proxy only relays websocket GETs (it closes the socket on any
  * other upgrade), so relayUpgrade forwards them all, once the dispatcher decided they are the micro's.
  */
 export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
-  const agent = new Agent({ keepAlive: true });
+  const agent = new MicroAgent();
   const exchanges = new WeakMap<IncomingMessage, Exchange>();
 
   const plugin: Plugin = (proxyServer) => {
@@ -81,6 +87,8 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       const exchange = exchanges.get(req);
       if (!exchange) return;
       exchange.reused = proxyReq.reusedSocket;
+      exchange.upstream = proxyReq;
+      exchange.answered = false;
       if (!proxyReq.headersSent) {
         // http-proxy joins target and path with a `/+` -> `/` collapse; the micro must get the raw bytes.
         proxyReq.path = exchange.path;
@@ -94,6 +102,16 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
     proxyServer.on('proxyRes', (proxyRes, req, res) => {
       options.answered?.(req);
       const exchange = exchanges.get(req);
+      if (exchange) exchange.answered = true;
+      const upstream = exchange?.upstream;
+      // Node's client stops reporting 'drain' to a request whose response is complete, so a body
+      // still being piped to it would stall for good; Node would also pool the connection once the
+      // body is through. The micro has said all it will about this body.
+      if (upstream) {
+        proxyRes.on('end', () => {
+          if (!upstream.writableFinished) discardRestOfBody(req, upstream);
+        });
+      }
       const location = proxyRes.headers.location;
       if (exchange && location) {
         const rewritten = rewriteLocation(location, exchange.target, exchange.origin, exchange.prefix);
@@ -125,11 +143,19 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
       const kind = timedOut ? 'proxy_timeout' : 'connection_failed';
       // Only web requests come here: upgrades go through relayUpgrade, not http-proxy.
       if (!(res instanceof ServerResponse) || req.socket.destroyed) return;
-      const failure = res.headersSent ? undefined : attemptFailure(error, exchanges.get(req));
+      const exchange = exchanges.get(req);
+      if (exchange?.answered) {
+        // Typically a micro that answered an upload early and closed the connection over the unread
+        // rest: the client gets that answer as sent, or a broken transfer if it was cut short
+        // (proxyRes 'close' above), never a 502 in place of it.
+        if (exchange.upstream) discardRestOfBody(req, exchange.upstream);
+        return;
+      }
+      const failure = res.headersSent ? undefined : attemptFailure(error, exchange);
       // One dead pooled connection means the micro closed them all (it restarted, or timed them
       // out together): neither a second attempt nor the next request may pick another of them.
       if (failure === 'stale') dropIdleConnections(agent);
-      if (failure && canResend(req, exchanges.get(req)) && options.retry?.(req, res, failure)) return;
+      if (failure && canResend(req, exchange) && options.retry?.(req, res, failure)) return;
       sendProblem(req, res, options.problem(kind, detail));
     });
   };
@@ -246,6 +272,21 @@ function pairs(raw: string[]): Array<[string, string]> {
   const result: Array<[string, string]> = [];
   for (let i = 0; i < raw.length; i += 2) result.push([raw[i]!, raw[i + 1]!]);
   return result;
+}
+
+/**
+ * The micro answered before it had the whole body: stop sending it, drop the connection (it is
+ * mid-body, so it can never carry another request) and read the rest of the client's body into
+ * the void, so that the client's connection serves its next request. Node's own server does the
+ * same when a handler answers without reading the body (resOnFinish dumps the request and keeps
+ * the connection, closing it only if the answer said `Connection: close`). A micro's
+ * `Connection: close` is about its own connection, dropped here anyway, so it does not reach the
+ * client (HOP_BY_HOP) and the client's connection stays open as with any Node server.
+ */
+function discardRestOfBody(req: IncomingMessage, upstream: ClientRequest): void {
+  req.unpipe(upstream);
+  upstream.destroy();
+  req.resume();
 }
 
 function dropIdleConnections(agent: Agent): void {
