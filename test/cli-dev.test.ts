@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
 import getPort from 'get-port';
+import { REPEATED_SIGNAL_MS } from '../lib/cli/dev/run-dev.js';
 import { canBind, fixtureDir, interrupt, isRunning, runCli, startCli, type RunningCli } from './fixtures/cli/run-cli.js';
 
 const APP = 'test/fixtures/cli/app';
@@ -391,6 +392,19 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
+  test('one Ctrl-C delivered twice at once (terminal and a wrapper such as concurrently) is one graceful stop: exit 0', async () => {
+    const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', '0', '--log', 'json']);
+    running.push(cli);
+    await cli.waitFor(/"event":"ready"/);
+    cli.child.kill('SIGINT');
+    // Sent together, the kernel would merge them into one; the wrapper's copy comes just after.
+    await cli.waitFor(/"event":"stopping","forced":false/);
+    cli.child.kill('SIGINT');
+    const exit = await cli.exited;
+    assert.equal(exit.code, 0, cli.stderr());
+    assert.doesNotMatch(cli.stdout(), /"forced":true/);
+  });
+
   test('a second Ctrl-C kills every micro process group at once: exit 130, no micro process left', async () => {
     const port = await getPort({ host: '127.0.0.1' });
     const log = join(scratch, 'stubborn.log');
@@ -407,6 +421,8 @@ describe('space-router dev options', () => {
 
     cli.child.kill('SIGINT');
     await cli.waitFor(/"event":"stopping","forced":false/);
+    // A person's second press, not the same Ctrl-C delivered twice by a wrapper.
+    await new Promise((resolve) => setTimeout(resolve, REPEATED_SIGNAL_MS + 200));
     cli.child.kill('SIGINT');
     const exit = await cli.exited;
     assert.equal(exit.code, 130);

@@ -11,6 +11,13 @@ import { openBrowser } from './open-browser.js';
 import type { DevReporter } from './reporter.js';
 import { watchStates, type StateWatch } from './state-watch.js';
 
+/**
+ * A stop signal this soon after the first is the same Ctrl-C delivered twice (the terminal signals
+ * the whole foreground group, and wrappers such as concurrently or `timeout` forward it too); a
+ * person pressing Ctrl-C again to force the stop is slower than this.
+ */
+export const REPEATED_SIGNAL_MS = 300;
+
 export interface DevSettings {
   project: string;
   host: string;
@@ -66,7 +73,11 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
 
   let stopRequested: () => void = () => {};
   const stopSignalled = new Promise<void>((resolve) => (stopRequested = resolve));
+  let firstSignalAt = 0;
   const onSignal = () => {
+    // Ctrl-C under `npm run` reaches us twice within milliseconds: from the terminal and forwarded
+    // by npm. That is one request to stop, not the second Ctrl-C that forces it.
+    if (stopping && Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
     if (stopping) {
       // Second Ctrl-C: every micro's process group gets SIGKILL now, so the supervisor's exit hook
       // finds nothing left to give its SIGTERM grace period.
@@ -74,6 +85,7 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
       killAllNow();
       process.exit(130);
     }
+    firstSignalAt = Date.now();
     reporter.stopping(false);
     stopRequested();
     void stop();
@@ -119,7 +131,9 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
     return await stopped(reporter, stop, watch);
   } finally {
     watch?.stop();
-    for (const signal of signals) process.off(signal, onSignal);
+    // The handlers stay until the process exits, which follows at once: a wrapper's copy of the
+    // Ctrl-C that arrives after a quick stop would otherwise kill the process by that signal and
+    // replace exit 0 with a death by SIGINT.
   }
 }
 
