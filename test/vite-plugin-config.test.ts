@@ -99,3 +99,28 @@ test('inside a micro that space-router spawned, the plugin stays out of the way'
   assert.match(res.text, /vite fixture/);
   assert.deepEqual(processesWithEnv([`DETA_SPACE_APP_HOSTNAME=127.0.0.1:${port}`]), []);
 });
+
+// The 502 page of a micro that was given up on says to fix it and restart; in Vite that is `r` (or
+// a config edit), which keeps the running micros, so it has to start the failed one again.
+test('a Vite restart starts a micro that had been given up on again', async (t) => {
+  const project = mkdtempSync(path.join(tmpdir(), 'space-router-vite-'));
+  t.after(() => rmSync(project, { recursive: true, force: true }));
+  cpSync(fixture, project, { recursive: true });
+  const serverFile = path.join(project, 'api', 'server.mjs');
+  const working = readFileSync(serverFile, 'utf8');
+  writeFileSync(serverFile, 'process.exit(3);\n');
+  const port = await getPort({ host: '127.0.0.1' });
+  const server = await createServer(viteConfig(path.join(project, 'web'), port, { restart: false }));
+  t.after(() => server.close());
+  await server.listen();
+  const request = supertest(`http://127.0.0.1:${port}`);
+  const failed = await request.get('/api/users').set('accept', 'application/json').expect(502);
+  assert.equal(failed.body.error.micro.state, 'failed');
+
+  writeFileSync(serverFile, working);
+  await server.restart();
+  await request.get('/api/users').expect(200, { prefix: '/api', path: '/users' });
+
+  await server.close();
+  assert.deepEqual(processesWithEnv(['DETA_SPACE_APP_MICRO_NAME=api', `DETA_SPACE_APP_HOSTNAME=127.0.0.1:${port}`]), []);
+});

@@ -22,9 +22,10 @@ export interface RouterLease {
   /** The shared router once some lease started it. */
   readonly router: SpaceRouter | undefined;
   /**
-   * Create the router if no lease did yet, and wait until its micros are ready. A failing micro is
-   * passed to `report` once (by the lease that created the router) and the wait still resolves, so
-   * the dev server keeps running with the micros that did start.
+   * Create the router if no lease did yet, or replace it if one of its micros was given up on, and
+   * wait until its micros are ready. A failing micro is passed to `report` once (by the lease that
+   * created the router) and the wait still resolves, so the dev server keeps running with the
+   * micros that did start.
    */
   start(create: () => SpaceRouter, report: (error: unknown) => void): Promise<void>;
   /** Idempotent; the router closes when its last lease is released. */
@@ -46,10 +47,19 @@ export function leaseRouter(key: string): RouterLease {
       return held.router;
     },
     start(create, report) {
-      if (!held.started) {
+      const launch = () => {
         const router = create();
         held.router = router;
-        held.started = router.ready().catch(report);
+        return router.ready().catch(report);
+      };
+      if (!held.started) {
+        held.started = launch();
+      } else if (held.router?.micros.some((micro) => micro.state === 'failed')) {
+        // A micro that was given up on stays down for the router's life; a Vite restart (`r`, a
+        // config edit) is how a Vite user restarts the app after fixing it, so it gets a new router.
+        const failed = held.router;
+        // Every lease may be released while the failed router closes; no new micros then.
+        held.started = held.started.then(() => failed.close()).then(() => (held.refs > 0 ? launch() : undefined));
       }
       return held.started;
     },
