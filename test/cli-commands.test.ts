@@ -294,6 +294,12 @@ describe('space-router routes', () => {
     ['/api', ['  micro:    api (mounted at /api, engine nodejs16)', '  receives: /']],
     ['/apix', ['  micro:    web (primary: every path no other micro owns, engine nodejs16)', '  receives: /apix']],
     ['http://localhost:4200/docs/guide.html', ['  micro:    docs (mounted at /docs, engine static)', '  receives: /guide.html']],
+    // Served from files by the router, which first adds the slash so relative links resolve.
+    [
+      '/docs?v=2',
+      ['  micro:    docs (mounted at /docs, engine static)', '  redirect: /docs/?v=2 (301: a static micro is served at its directory form)'],
+    ],
+    ['/docs/', ['  micro:    docs (mounted at /docs, engine static)', '  receives: /']],
     ['/__space/v0/actions', ['  micro:    none (/__space is reserved for the Space runtime)', '  runtime:  /v0/actions']],
     // Encoded letters are not decoded by clients, nor by the router: not the api micro.
     ['/%61pi/x', ['  micro:    web (primary: every path no other micro owns, engine nodejs16)', '  receives: /%61pi/x']],

@@ -39,7 +39,7 @@ wrong usage (text that is not a URL or path included).`,
     else {
       const typed = typedPath(url);
       const sent = sentPath(url);
-      printMatch(url, sent === typed ? undefined : sent, createRouteTable(spacefile.micros)(sent), output);
+      printMatch(url, sent, sent !== typed, createRouteTable(spacefile.micros)(sent), output);
     }
     return 0;
   },
@@ -66,10 +66,10 @@ function printTable(micros: Micro[], output: Output): void {
   output.out(colors.dim('Paths match whole segments, longest first; the micro receives the rest with its path stripped.'));
 }
 
-function printMatch(url: string, sent: string | undefined, match: RouteResult, output: Output): void {
+function printMatch(url: string, sent: string, rewritten: boolean, match: RouteResult, output: Output): void {
   const { colors } = output;
   output.out(colors.bold(url));
-  if (sent !== undefined) {
+  if (rewritten) {
     output.out(`  sent as:  ${sent} ${colors.dim('(what a browser sends: . and .. resolved, no #fragment)')}`);
   }
   if (match.micro === null) {
@@ -80,6 +80,13 @@ function printMatch(url: string, sent: string | undefined, match: RouteResult, o
   const micro = match.micro;
   const mount = micro.primary ? 'primary: every path no other micro owns' : `mounted at ${micro.path}`;
   output.out(`  micro:    ${colors.green(micro.name)} (${mount}, engine ${micro.engine})`);
+  const [path, query] = sent.split(/\?(.*)/s);
+  if (servedFromFiles(micro) && !micro.primary && path === micro.path) {
+    // The router serves it from files, and relative links in its index.html need the slash.
+    const location = `${micro.path}/${query === undefined ? '' : `?${query}`}`;
+    output.out(`  redirect: ${colors.cyan(location)} ${colors.dim('(301: a static micro is served at its directory form)')}`);
+    return;
+  }
   output.out(`  receives: ${colors.cyan(match.path)}`);
 }
 
