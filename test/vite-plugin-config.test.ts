@@ -124,3 +124,21 @@ test('a Vite restart starts a micro that had been given up on again', async (t) 
   await server.close();
   assert.deepEqual(processesWithEnv(['DETA_SPACE_APP_MICRO_NAME=api', `DETA_SPACE_APP_HOSTNAME=127.0.0.1:${port}`]), []);
 });
+
+// Vitest loads the same vite.config and makes a Vite server in middleware mode with no HMR, through
+// which no request ever reaches a micro: unit tests must not start (or wait for) the whole app.
+test('under Vitest the plugin stays out of the way', async (t) => {
+  process.env.VITEST = 'true';
+  t.after(() => {
+    delete process.env.VITEST;
+  });
+  const port = await getPort({ host: '127.0.0.1' });
+  const marker = `SPACE_ROUTER_VITEST_TEST=${port}`;
+  const server = await createServer({
+    ...viteConfig(path.join(fixture, 'web'), port, { env: { SPACE_ROUTER_VITEST_TEST: String(port) } }),
+    server: { middlewareMode: true, hmr: false, ws: false },
+  });
+  t.after(() => server.close());
+  assert.equal(server.config.plugins.some((plugin) => plugin.name === 'space-router'), false);
+  assert.deepEqual(processesWithEnv(['DETA_SPACE_APP_MICRO_NAME=api', marker]), []);
+});

@@ -26,7 +26,8 @@ export interface SpaceRouterPluginOptions
  * paths, exactly as the Space runtime routed them.
  *
  * Dev server only (`apply: 'serve'`). Inside a micro that space-router itself spawned (its
- * environment names the micro) the plugin stays out of the way, so the app is never started twice.
+ * environment names the micro) the plugin stays out of the way, so the app is never started twice;
+ * so it does under Vitest, whose server for the same config routes no requests to micros.
  */
 export function spaceRouterPlugin(options: SpaceRouterPluginOptions = {}): Plugin {
   // Keyed by resolved config: an inline config hands this same plugin object to every server that
@@ -34,7 +35,8 @@ export function spaceRouterPlugin(options: SpaceRouterPluginOptions = {}): Plugi
   const setups = new WeakMap<ResolvedConfig, Setup>();
   return {
     name: 'space-router',
-    apply: (_config, env) => env.command === 'serve' && !env.isPreview && !process.env.DETA_SPACE_APP_MICRO_NAME,
+    apply: (_config, env) =>
+      env.command === 'serve' && !env.isPreview && !process.env.DETA_SPACE_APP_MICRO_NAME && !process.env.VITEST,
     // A bad Spacefile or option fails here, before Vite opens watchers and sockets it would leave open.
     configResolved(config) {
       setups.set(config, setUp(config.root, options));
