@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import { WebSocketServer } from 'ws';
 import { spaceRouter } from 'space-router';
 import { LeakError, startSpaceApp } from 'space-router/testing';
 import { processesWithEnv } from './fixtures/integrations/processes.js';
@@ -96,6 +97,35 @@ test('close() reports, names and kills a micro process the router left running',
   assert.match(error.message, new RegExp(`micro "api": pid ${api.pid} \\(node \\.\\./echo\\.js\\) was still running; the test helper killed it`));
   // The helper killed what it reported, so the suite is left clean either way.
   assert.deepEqual(processesWithEnv(['DETA_SPACE_APP_HOSTNAME=leak-test.localhost:1']), []);
+});
+
+test('close() reports a websocket the test left open, with advice about that websocket', async (t) => {
+  // The host serves micro "web" itself, websockets included, so its sockets outlive the micros.
+  const router = spaceRouter(spacefile, { logger: quiet, self: 'web' });
+  const server = createServer(router);
+  router.attach(server);
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (router.route(req.url ?? '/').micro === 'web') sockets.handleUpgrade(req, socket, head, (ws) => ws.send('host'));
+  });
+  const app = await startSpaceApp({ router, server });
+  t.after(() => app.close().catch(() => {}));
+  const { socket, message } = await firstMessage(app.wsUrl('/live'));
+  assert.equal(message, 'host');
+  socket.on('error', () => {});
+
+  const error = await app.close().then(
+    () => assert.fail('close() should have reported the open websocket'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof LeakError);
+  assert.deepEqual(error.processes, []);
+  assert.equal(
+    error.message,
+    'space-router/testing: close() left things running:\n' +
+      '  1 connection(s) to the app server were still open (a websocket the test did not close?); the helper destroyed them\n' +
+      'Close every websocket and stream the test opened before calling close().',
+  );
 });
 
 test('two apps at once: closing one checks only its own micros and leaves the other serving', async (t) => {

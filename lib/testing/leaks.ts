@@ -23,10 +23,14 @@ export class LeakError extends Error {
       ),
       ...handles.map((h) => `  ${h}`),
     ];
-    super(
-      `space-router/testing: close() left things running:\n${lines.join('\n')}\n` +
-        'Every micro process tree must end when the router closes; check that nothing replaced or skipped router.close().',
-    );
+    // Advice only for what did leak: a test's open websocket has nothing to do with router.close().
+    const hints = [
+      ...(processes.length > 0
+        ? ['Every micro process tree must end when the router closes; check that nothing replaced or skipped router.close().']
+        : []),
+      ...(handles.length > 0 ? ['Close every websocket and stream the test opened before calling close().'] : []),
+    ];
+    super(`space-router/testing: close() left things running:\n${lines.join('\n')}\n${hints.join('\n')}`);
     this.name = 'LeakError';
   }
 }
