@@ -392,6 +392,15 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
+  test('micros get the host of the printed URL as DETA_SPACE_APP_HOSTNAME, not the address localhost resolved to', async () => {
+    const cli = startCli(['dev', APP, '--port', '0', '--quiet', '--no-color']);
+    running.push(cli);
+    const [, port] = await cli.waitFor(/➜ http:\/\/localhost:(\d+)\//);
+    const seen = await get(`http://localhost:${port}/api/hostname`);
+    assert.equal(seen.text, `localhost:${port}`);
+    assert.equal((await interrupt(cli)).code, 0);
+  });
+
   test('one Ctrl-C delivered twice at once (terminal and a wrapper such as concurrently) is one graceful stop: exit 0', async () => {
     const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', '0', '--log', 'json']);
     running.push(cli);

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { spaceRouter } from '../../index.js';
 import type { RouterOptions } from '../../router/types.js';
 import { loadSpacefile, servedFromFiles } from '../../spacefile/index.js';
@@ -50,10 +50,17 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
     auth: settings.auth,
   });
 
-  const options: RouterOptions = { logger: reporter.logger, auth: settings.auth, schedule: settings.schedule };
+  // Filled in once the port is known, before the micros start (they start when the server listens).
+  const env: Record<string, string> = {};
+  const options: RouterOptions = { logger: reporter.logger, auth: settings.auth, schedule: settings.schedule, env };
   if (settings.micros.length > 0) options.only = settings.micros;
   const router = spaceRouter(spacefile, options);
   const server = createServer(router);
+  // On Space this was the hostname people typed; here it is the one dev prints, not the address
+  // `localhost` resolved to: a micro's absolute redirect must land where the browser's session is.
+  server.once('listening', () => {
+    env.DETA_SPACE_APP_HOSTNAME = `${urlHost(settings.host)}:${(server.address() as AddressInfo).port}`;
+  });
   router.attach(server);
   // Upgraded (websocket) sockets outlive server.close(); they are destroyed on stop.
   const sockets = new Set<Socket>();
@@ -75,8 +82,9 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
   const stopSignalled = new Promise<void>((resolve) => (stopRequested = resolve));
   let firstSignalAt = 0;
   const onSignal = () => {
-    // Ctrl-C under `npm run` reaches us twice within milliseconds: from the terminal and forwarded
-    // by npm. That is one request to stop, not the second Ctrl-C that forces it.
+    // Under a wrapper that forwards signals (concurrently, timeout) one Ctrl-C reaches us twice
+    // within milliseconds: from the terminal and from the wrapper. That is one request to stop, not
+    // the second Ctrl-C that forces it.
     if (stopping && Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
     if (stopping) {
       // Second Ctrl-C: every micro's process group gets SIGKILL now, so the supervisor's exit hook
