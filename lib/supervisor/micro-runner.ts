@@ -356,15 +356,16 @@ export class MicroRunner {
 
   private microError(code: string, headline: string): MicroError {
     const logTail = this.ring.tail(LINES_IN_ERRORS);
+    const command = this.command ?? this.chosen?.text;
+    // Only what is known: a micro that failed before it was spawned has no port, cwd or output.
     const details = [
-      `  command: ${this.command ?? this.chosen?.text ?? '(none)'}`,
-      `  port: ${this.port ?? '(none)'}`,
-      `  cwd: ${this.dir || '(unknown)'}`,
-      logTail.length
-        ? `  last ${logTail.length} log lines:\n${logTail.map((l) => `    ${l}`).join('\n')}`
-        : '  (no output)',
+      ...(command === undefined ? [] : [`  command: ${command}`]),
+      ...(this.port === undefined ? [] : [`  port: ${this.port}`]),
+      ...(this.dir ? [`  cwd: ${this.dir}`] : []),
     ];
-    return new MicroError(code, `${headline}\n${details.join('\n')}`, {
+    if (logTail.length > 0) details.push(`  last ${logTail.length} log lines:\n${logTail.map((l) => `    ${l}`).join('\n')}`);
+    else if (this.command !== undefined) details.push('  (no output)');
+    return new MicroError(code, [headline, ...details].join('\n'), {
       micro: this.micro.name,
       command: this.command,
       port: this.port,
