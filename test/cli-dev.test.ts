@@ -401,6 +401,17 @@ describe('space-router dev options', () => {
     assert.equal((await interrupt(cli)).code, 0);
   });
 
+  test('a micro with no command fails once, said once, with nothing made up about port or output', async () => {
+    const result = await runCli(['dev', 'test/fixtures/cli/no-command', '--port', '0', '--no-color']);
+    assert.equal(result.code, 1);
+    const message =
+      'Micro "a" (engine custom) has no command to run in development. ' +
+      'Add a `dev` command to its entry in the Spacefile that listens on $PORT, e.g. `dev: node index.js`.';
+    assert.equal(result.stderr, `error: ${message}\n`);
+    assert.equal(result.stdout.includes(message), false, result.stdout);
+    assert.match(result.stdout, /^ {2}✖ a {2}failed /m);
+  });
+
   test('one Ctrl-C delivered twice at once (terminal and a wrapper such as concurrently) is one graceful stop: exit 0', async () => {
     const cli = startCli(['dev', APP, '--host', '127.0.0.1', '--port', '0', '--log', 'json']);
     running.push(cli);

@@ -56,10 +56,23 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
   if (settings.micros.length > 0) options.only = settings.micros;
   const router = spaceRouter(spacefile, options);
   const server = createServer(router);
-  // On Space this was the hostname people typed; here it is the one dev prints, not the address
-  // `localhost` resolved to: a micro's absolute redirect must land where the browser's session is.
+  const elapsed = () => Date.now() - startedAt;
+  let url = '';
+  let watch: StateWatch | undefined;
+  // Registered before attach(), whose own listener starts the micros: they get this hostname, and
+  // a micro that fails at once is reported after the URL, by a watch that sees its state first.
   server.once('listening', () => {
-    env.DETA_SPACE_APP_HOSTNAME = `${urlHost(settings.host)}:${(server.address() as AddressInfo).port}`;
+    const authority = `${urlHost(settings.host)}:${(server.address() as AddressInfo).port}`;
+    // On Space this was the hostname people typed; here it is the one dev prints, not the address
+    // `localhost` resolved to: a micro's absolute redirect must land where the browser's session is.
+    env.DETA_SPACE_APP_HOSTNAME = authority;
+    url = `http://${authority}/`;
+    reporter.listening(url);
+    watch = watchStates(router, {
+      waitingEveryMs: 10_000,
+      onState: (micro) => reporter.state(micro, elapsed()),
+      onWaiting: (micro, ms) => reporter.waiting(micro, ms),
+    });
   });
   router.attach(server);
   // Upgraded (websocket) sockets outlive server.close(); they are destroyed on stop.
@@ -101,32 +114,23 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.on(signal, onSignal);
 
-  const elapsed = () => Date.now() - startedAt;
-  let watch: StateWatch | undefined;
   try {
-    let port: number;
     try {
-      port = await listen(server, settings.host, settings.port);
+      await listen(server, settings.host, settings.port);
     } catch (error) {
       await router.close();
       throw error;
     }
-    const url = `http://${urlHost(settings.host)}:${port}/`;
-    reporter.listening(url);
-    watch = watchStates(router, {
-      waitingEveryMs: 10_000,
-      onState: (micro) => reporter.state(micro, elapsed()),
-      onWaiting: (micro, ms) => reporter.waiting(micro, ms),
-    });
-
+    // listen() resolves on the 'listening' event, so the handler above has set the watch.
+    const states = watch!;
     const outcome = await Promise.race([
       router.ready().then(() => 'ready' as const),
       stopSignalled.then(() => 'stopped' as const),
     ]).catch((error: unknown) => error);
-    watch.check();
+    states.check();
     if (outcome !== 'ready' && outcome !== 'stopped') {
-      if (stopping) return await stopped(reporter, stop, watch);
-      watch.stop();
+      if (stopping) return await stopped(reporter, stop, states);
+      states.stop();
       reporter.failed(outcome);
       await stop();
       return 1;
@@ -136,7 +140,7 @@ export async function runDev(reporter: DevReporter, settings: DevSettings): Prom
       if (settings.open) openBrowser(url, (reason) => reporter.logger.warn(`could not open a browser (${reason}); open ${url} yourself`));
     }
     await stopSignalled;
-    return await stopped(reporter, stop, watch);
+    return await stopped(reporter, stop, states);
   } finally {
     watch?.stop();
     // The handlers stay until the process exits, which follows at once: a wrapper's copy of the
