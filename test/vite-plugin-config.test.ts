@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
 import supertest from 'supertest';
-import { createServer, type InlineConfig } from 'vite';
+import { createLogger, createServer, preview, type InlineConfig } from 'vite';
 import spaceRouter, { type SpaceRouterPluginOptions } from 'space-router/vite';
 import { processesWithEnv, until } from './fixtures/integrations/processes.js';
 
@@ -141,4 +141,30 @@ test('under Vitest the plugin stays out of the way', async (t) => {
   t.after(() => server.close());
   assert.equal(server.config.plugins.some((plugin) => plugin.name === 'space-router'), false);
   assert.deepEqual(processesWithEnv(['DETA_SPACE_APP_MICRO_NAME=api', marker]), []);
+});
+
+test('under vite preview it starts no micro and says that micros are not routed there', async (t) => {
+  const project = mkdtempSync(path.join(tmpdir(), 'space-router-vite-preview-'));
+  t.after(() => rmSync(project, { recursive: true, force: true }));
+  cpSync(fixture, project, { recursive: true });
+  mkdirSync(path.join(project, 'web', 'dist'));
+  writeFileSync(path.join(project, 'web', 'dist', 'index.html'), '<!doctype html><title>built</title>');
+  const port = await getPort({ host: '127.0.0.1' });
+  const warnings: string[] = [];
+  const logger = createLogger('silent');
+  logger.warn = (message) => void warnings.push(message);
+  const server = await preview({
+    ...viteConfig(path.join(project, 'web'), port, { env: { SPACE_ROUTER_PREVIEW_TEST: String(port) } }),
+    customLogger: logger,
+    preview: { host: '127.0.0.1', port, strictPort: true },
+  });
+  t.after(() => server.close());
+
+  const built = await supertest(`http://127.0.0.1:${port}`).get('/api/users').set('accept', 'text/html').expect(200);
+  assert.match(built.text, /<title>built<\/title>/);
+  assert.deepEqual(warnings, [
+    'space-router: vite preview serves the built frontend only; micros are not started or routed here. ' +
+      'For the whole app run `vite` (dev) or `npx space-router dev`.',
+  ]);
+  assert.deepEqual(processesWithEnv([`SPACE_ROUTER_PREVIEW_TEST=${port}`]), []);
 });

@@ -25,7 +25,7 @@ export interface SpaceRouterPluginOptions
  * nobody else owns (including Vite's HMR socket), the other micros are started and receive their
  * paths, exactly as the Space runtime routed them.
  *
- * Dev server only (`apply: 'serve'`). Inside a micro that space-router itself spawned (its
+ * Dev server only: under `vite preview` it only says that micros are not routed there. Inside a micro that space-router itself spawned (its
  * environment names the micro) the plugin stays out of the way, so the app is never started twice;
  * so it does under Vitest, whose server for the same config routes no requests to micros.
  */
@@ -33,13 +33,23 @@ export function spaceRouterPlugin(options: SpaceRouterPluginOptions = {}): Plugi
   // Keyed by resolved config: an inline config hands this same plugin object to every server that
   // Vite restarts into.
   const setups = new WeakMap<ResolvedConfig, Setup>();
+  let previewing = false;
   return {
     name: 'space-router',
-    apply: (_config, env) =>
-      env.command === 'serve' && !env.isPreview && !process.env.DETA_SPACE_APP_MICRO_NAME && !process.env.VITEST,
+    apply: (_config, env) => env.command === 'serve' && !process.env.DETA_SPACE_APP_MICRO_NAME && !process.env.VITEST,
+    config(_config, env) {
+      previewing = env.isPreview === true;
+    },
     // A bad Spacefile or option fails here, before Vite opens watchers and sockets it would leave open.
     configResolved(config) {
-      setups.set(config, setUp(config.root, options));
+      if (!previewing) setups.set(config, setUp(config.root, options));
+    },
+    // Without a word, `/api/users` would get the built index.html with a 200 and look like a bug.
+    configurePreviewServer(server) {
+      server.config.logger.warn(
+        'space-router: vite preview serves the built frontend only; micros are not started or routed here. ' +
+          'For the whole app run `vite` (dev) or `npx space-router dev`.',
+      );
     },
     // Registered in the hook body, not in a returned function, so the router runs before Vite's
     // transform, static and SPA-fallback middlewares (otherwise `/api/users` would get index.html).
