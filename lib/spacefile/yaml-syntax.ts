@@ -24,6 +24,9 @@ export function parseYaml(text: string): ParsedYaml {
     merge: true,
   });
   const lines = text.split(/\r\n|\r|\n/);
+  if (doc.errors.some((error) => error.code === 'TAB_AS_INDENT')) {
+    return { doc, lineCounter, problems: tabProblems(doc.errors, text, lines, doc, lineCounter) };
+  }
   const problems: SpacefileProblem[] = [];
   const seenLines = new Set<string>();
   for (const error of doc.errors) {
@@ -37,6 +40,31 @@ export function parseYaml(text: string): ParsedYaml {
   }
   if (problems.length === 0) problems.push(...complexKeys(doc, lineCounter));
   return { doc, lineCounter, problems };
+}
+
+/**
+ * After a tab the parser loses track of the indentation and reports every later line of the block.
+ * So each tab-indented line is reported as such, and the rest of the file is judged as it reads
+ * once those tabs are replaced by the spaces the hint suggests: only its own mistakes are added.
+ * When a tab's intended depth cannot be told, the tabs alone are reported.
+ */
+function tabProblems(errors: YAMLError[], text: string, lines: string[], doc: Document, lineCounter: LineCounter): SpacefileProblem[] {
+  const tabErrors = errors.filter((error) => error.code === 'TAB_AS_INDENT');
+  const tabLines = [...new Set(tabErrors.map((error) => lineCounter.linePos(error.pos[0]).line))].sort((a, b) => a - b);
+  const tabs: SpacefileProblem[] = [];
+  const repaired = [...lines];
+  let repairable = true;
+  for (const line of tabLines) {
+    // Against the lines above as repaired, so a pasted block of tab-indented lines gets one advice.
+    tabs.push(describeSyntaxError(tabErrors[0]!, text, repaired, doc, lineCounter, line, 1));
+    const depth = suggestedIndent(repaired, line);
+    if (depth === undefined) repairable = false;
+    else repaired[line - 1] = ' '.repeat(depth.spaces) + (lines[line - 1] ?? '').trimStart();
+  }
+  if (!repairable) return tabs;
+  // Tab lines the parser did not reach yet are reported by this second look, against repaired lines.
+  const rest = parseYaml(repaired.join('\n')).problems;
+  return [...tabs, ...rest].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
 /**
@@ -191,17 +219,23 @@ function movedLine(lines: string[], line: number, next: boolean): number {
  * No advice after another tab-indented line or under a key that opens a block: the intended depth is unknown.
  */
 function alignmentAdvice(lines: string[], line: number, content: string): string {
+  const depth = suggestedIndent(lines, line);
+  if (!depth) return '';
+  const key = content.split(':')[0];
+  return ` (${depth.spaces} spaces would line up "${key}" with "${depth.alignedWith}" on line ${depth.line})`;
+}
+
+/** The column of the key on the nearest earlier line that says it (see alignmentAdvice). */
+function suggestedIndent(lines: string[], line: number): { spaces: number; alignedWith: string; line: number } | undefined {
   for (let n = line - 2; n >= 0; n--) {
     const previous = lines[n] ?? '';
     if (previous.trim() === '' || previous.trimStart().startsWith('#')) continue;
-    if (/^[ ]*\t/.test(previous) || /:\s*(#.*)?$/.test(previous)) return '';
+    if (/^[ ]*\t/.test(previous) || /:\s*(#.*)?$/.test(previous)) return undefined;
     const spaces = /^ */.exec(previous)?.[0].length ?? 0;
-    const previousKey = previous.trim().replace(/^- /, '').split(':')[0];
-    const key = content.split(':')[0];
-    const where = previous.trimStart().startsWith('- ') ? spaces + 2 : spaces;
-    return ` (${where} spaces would line up "${key}" with "${previousKey}" on line ${n + 1})`;
+    const alignedWith = previous.trim().replace(/^- /, '').split(':')[0] ?? '';
+    return { spaces: previous.trimStart().startsWith('- ') ? spaces + 2 : spaces, alignedWith, line: n + 1 };
   }
-  return '';
+  return undefined;
 }
 
 /** The parser reports an unclosed quote or bracket where the file ends; point at where it was opened instead. */
