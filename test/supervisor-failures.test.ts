@@ -155,6 +155,7 @@ test('missing commands, directories and programs are named errors', async () => 
   const supervisor = supervise(
     spacefile([
       micro('nocmd', { primary: true, path: '/' }),
+      micro('nocmdpy', { engine: 'python3.9' }),
       micro('nodir', { src: 'no-such-dir', dev: 'node server.mjs' }),
       micro('noprog', { dev: 'no-such-program-xyz --port $PORT' }),
       micro('noprogsh', { dev: 'true && no-such-program-xyz' }),
@@ -165,6 +166,7 @@ test('missing commands, directories and programs are named errors', async () => 
   await startError(supervisor);
   for (const [name, code] of [
     ['nocmd', 'NO_COMMAND'],
+    ['nocmdpy', 'NO_COMMAND'],
     ['nodir', 'NO_DIRECTORY'],
     ['noprog', 'COMMAND_NOT_FOUND'],
     ['noprogsh', 'COMMAND_NOT_FOUND'],
@@ -175,6 +177,9 @@ test('missing commands, directories and programs are named errors', async () => 
     supervisor.status('nocmd')!.error!,
     /^Micro "nocmd" \(engine nodejs16\) has no command to run in development\. Add a `dev` command/,
   );
+  // The example fits the engine: a Python micro is not told to run `node index.js`.
+  assert.match(supervisor.status('nocmd')!.error!, /e\.g\. `dev: node index\.js`\.$/m);
+  assert.match(supervisor.status('nocmdpy')!.error!, /\(engine python3\.9\).*e\.g\. `dev: uvicorn main:app --port \$PORT`\.$/m);
   assert.match(supervisor.status('nodir')!.error!, /its src directory .*no-such-dir does not exist/);
   assert.match(supervisor.status('noprog')!.error!, /spawn no-such-program-xyz ENOENT/);
   assert.match(supervisor.status('noprogsh')!.error!, /command not found/);

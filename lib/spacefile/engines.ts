@@ -10,6 +10,11 @@ export interface EngineInfo {
   devCommand?: string;
   /** Python engines also get `UVICORN_PORT`. */
   python: boolean;
+  /**
+   * What a `dev` command usually is for a backend without a default one, for messages asking for it;
+   * only an example, since the entry point is the user's to name.
+   */
+  exampleDev?: string;
 }
 
 const START = 'npm run start -- --port $PORT';
@@ -23,9 +28,9 @@ export const ENGINE_INFO: Record<Engine, EngineInfo> = {
   next: { kind: 'frontend', devCommand: DEV, python: false },
   nuxt: { kind: 'frontend', devCommand: DEV, python: false },
   'svelte-kit': { kind: 'frontend', devCommand: DEV, python: false },
-  'python3.9': { kind: 'backend', python: true },
-  'python3.8': { kind: 'backend', python: true },
-  nodejs16: { kind: 'backend', python: false },
+  'python3.9': { kind: 'backend', python: true, exampleDev: 'uvicorn main:app --port $PORT' },
+  'python3.8': { kind: 'backend', python: true, exampleDev: 'uvicorn main:app --port $PORT' },
+  nodejs16: { kind: 'backend', python: false, exampleDev: 'node index.js' },
   custom: { kind: 'backend', python: false },
 };
 

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import crossSpawn from 'cross-spawn';
 import type { LocalKeys } from '../runtime/keys.js';
 import { spaceEnv } from '../runtime/env.js';
+import { ENGINE_INFO } from '../spacefile/engines.js';
 import type { Micro } from '../spacefile/types.js';
 import { chooseCommand, planSpawn, type ChosenCommand } from './command.js';
 import { readLines } from './line-reader.js';
@@ -104,7 +105,7 @@ export class MicroRunner {
         this.fail(
           'NO_COMMAND',
           `Micro "${name}" (engine ${this.micro.engine}) has no command to run in development. ` +
-            `Add a \`dev\` command to its entry in the Spacefile that listens on $PORT, e.g. \`dev: node index.js\`.`,
+            `Add a \`dev\` command to its entry in the Spacefile that listens on $PORT, e.g. \`dev: ${ENGINE_INFO[this.micro.engine].exampleDev ?? 'node index.js'}\`.`,
         );
         return;
       }
