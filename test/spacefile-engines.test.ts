@@ -14,9 +14,9 @@ test('every engine has its kind, default dev command and Python flag (spec secti
     next: { kind: 'frontend', devCommand: 'npm run dev -- --port $PORT', python: false },
     nuxt: { kind: 'frontend', devCommand: 'npm run dev -- --port $PORT', python: false },
     'svelte-kit': { kind: 'frontend', devCommand: 'npm run dev -- --port $PORT', python: false },
-    'python3.9': { kind: 'backend', python: true },
-    'python3.8': { kind: 'backend', python: true },
-    nodejs16: { kind: 'backend', python: false },
+    'python3.9': { kind: 'backend', python: true, exampleDev: 'uvicorn main:app --port $PORT' },
+    'python3.8': { kind: 'backend', python: true, exampleDev: 'uvicorn main:app --port $PORT' },
+    nodejs16: { kind: 'backend', python: false, exampleDev: 'node index.js' },
     custom: { kind: 'backend', python: false },
   });
 });
