@@ -66,6 +66,15 @@ describe('space-router --help and --version', () => {
     );
   });
 
+  test('a mistyped command gets a suggestion, swapped letters included', async () => {
+    const result = await runCli(['dve']);
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      'error: unknown command "dve"; did you mean "dev"?\nCommands: dev, validate, init, routes, trigger, keys. Run space-router --help.\n',
+    );
+  });
+
   test('an option before any command is a usage error (exit 2) that says where options go', async () => {
     const result = await runCli(['--port', '4200']);
     assert.equal(result.code, 2);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { closest } from '../spacefile/suggest.js';
 import { commands } from './commands/index.js';
 import { reportError } from './errors.js';
 import { createOutput } from './output.js';
@@ -45,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (!command) {
-    output.err(`${output.colors.red('error:')} unknown command "${first}"`);
+    const typo = closest(first, commands.map((candidate) => candidate.name));
+    output.err(`${output.colors.red('error:')} unknown command "${first}"${typo ? `; did you mean "${typo}"?` : ''}`);
     output.err(`Commands: ${commands.map((candidate) => candidate.name).join(', ')}. Run space-router --help.`);
     return 2;
   }
