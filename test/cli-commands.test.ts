@@ -152,6 +152,8 @@ describe('space-router init', () => {
       notes: [...devNote('api', 'python3.9', 'uvicorn main:app --port $PORT'), ...devNote('worker', 'nodejs16', 'node index.js')],
     },
     single: { names: 'single', notes: devNote('single', 'nodejs16', 'node index.js') },
+    // Its package.json has a dev script: that is its dev command, so no note.
+    scripted: { names: 'scripted', notes: [] },
   };
   for (const [tree, { names, notes }] of Object.entries(trees)) {
     test(`writes and prints the Spacefile for the ${tree} tree, with a note per micro that needs a dev command`, async () => {
@@ -159,7 +161,8 @@ describe('space-router init', () => {
       const result = await runCli(['init', tree], { cwd: scratch });
       assert.equal(result.code, 0, result.stderr);
       assert.equal(readFileSync(join(scratch, tree, 'Spacefile'), 'utf8'), expected);
-      assert.equal(result.stdout, [expected.trimEnd(), '', `✓ wrote ${tree}/Spacefile (${names})`, '', ...notes, ''].join('\n'));
+      const noteLines = notes.length > 0 ? ['', ...notes] : [];
+      assert.equal(result.stdout, [expected.trimEnd(), '', `✓ wrote ${tree}/Spacefile (${names})`, ...noteLines, ''].join('\n'));
       assert.equal(result.stderr, '');
       const check = await runCli(['validate', tree], { cwd: scratch });
       assert.equal(check.code, 0, check.stderr);

@@ -48,6 +48,13 @@ const ROOT_CASES: Array<[string, Record<string, string | object>, Omit<DetectedM
   ['Nuxt', { 'package.json': pkg({}, { nuxt: '3' }) }, { engine: 'nuxt' }],
   ['Nuxt 3 package', { 'package.json': pkg({ nuxt3: 'latest' }) }, { engine: 'nuxt' }],
   ['plain Node', { 'package.json': pkg({ express: '4' }) }, { engine: 'nodejs16' }],
+  [
+    'plain Node with a dev script runs it',
+    { 'package.json': { ...pkg({ express: '4' }), scripts: { dev: 'node --watch server.js' } } },
+    { engine: 'nodejs16', dev: 'npm run dev' },
+  ],
+  // A framework's dev server is the engine's default command, not the project's script.
+  ['Next with a dev script keeps its engine default', { 'package.json': { ...pkg({ next: '14' }), scripts: { dev: 'next dev' } } }, { engine: 'next' }],
   ['unparsable package.json is still Node', { 'package.json': '{ not json' }, { engine: 'nodejs16' }],
   ['go.mod', { 'go.mod': 'module x\n', 'main.go': '' }, { engine: 'custom' }],
   ['Node wins over go.mod', { 'go.mod': 'module x\n', 'package.json': pkg({}) }, { engine: 'nodejs16' }],
@@ -124,6 +131,13 @@ test('generateSpacefile writes the docs header, 2-space indentation and the firs
       '    engine: python3.9',
       '',
     ].join('\n'),
+  );
+});
+
+test('a detected dev command is written after the engine', () => {
+  assert.equal(
+    generateSpacefile([{ name: 'api', src: './', engine: 'nodejs16', dev: 'npm run dev' }]),
+    '# Spacefile Docs: https://go.deta.dev/docs/spacefile/v0\nv: 0\nmicros:\n  - name: api\n    src: ./\n    engine: nodejs16\n    dev: npm run dev\n',
   );
 });
 

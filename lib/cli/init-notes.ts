@@ -10,7 +10,7 @@ const DETECTED_CUSTOM_DEV = 'go run .';
  */
 export function missingDevNotes(micros: readonly DetectedMicro[], colors: Colors): string[] {
   return micros
-    .filter((micro) => ENGINE_INFO[micro.engine].kind === 'backend' && ENGINE_INFO[micro.engine].devCommand === undefined)
+    .filter((micro) => ENGINE_INFO[micro.engine].kind === 'backend' && ENGINE_INFO[micro.engine].devCommand === undefined && !micro.dev)
     .flatMap((micro) => [
       `${colors.yellow('note:')} ${micro.name} (${micro.engine}) has no dev command, so space-router dev cannot start it yet.`,
       `      Add one to its entry that listens on $PORT, e.g.  ${colors.bold(`dev: ${micro.engine === 'custom' ? DETECTED_CUSTOM_DEV : (ENGINE_INFO[micro.engine].exampleDev ?? 'your-start-command')}`)}`,

@@ -12,6 +12,8 @@ export interface DetectedMicro {
   engine: Engine;
   /** Build output (static: `./`; Create React App: `build`; Vite and Vue CLI: `dist`). */
   serve?: string;
+  /** A plain Node micro whose package.json has a `dev` script runs it (`npm run dev`). */
+  dev?: string;
 }
 
 const KIND_ORDER = ['frontend', 'static', 'backend'];
@@ -50,7 +52,7 @@ function uniqueName(name: string, used: Set<string>): string {
 }
 
 /** First hit wins: Python, then Node (framework by dependency), then Go, then a static site. */
-function detectDirectory(dir: string): Pick<DetectedMicro, 'engine' | 'serve'> | undefined {
+function detectDirectory(dir: string): Pick<DetectedMicro, 'engine' | 'serve' | 'dev'> | undefined {
   if (PYTHON_MARKERS.some((file) => existsSync(join(dir, file)))) return { engine: 'python3.9' };
   const packageJson = join(dir, 'package.json');
   if (existsSync(packageJson)) return detectNode(packageJson);
@@ -59,8 +61,8 @@ function detectDirectory(dir: string): Pick<DetectedMicro, 'engine' | 'serve'> |
   return undefined;
 }
 
-function detectNode(packageJson: string): Pick<DetectedMicro, 'engine' | 'serve'> {
-  const has = dependencyCheck(packageJson);
+function detectNode(packageJson: string): Pick<DetectedMicro, 'engine' | 'serve' | 'dev'> {
+  const { has, scripts } = readManifest(packageJson);
   if (has('react-scripts') || has('react-dev-utils')) return { engine: 'react', serve: 'build' };
   // SvelteKit apps also depend on svelte and its Vite plugin, so they must be recognised first.
   if (has('@sveltejs/kit')) return { engine: 'svelte-kit' };
@@ -72,12 +74,15 @@ function detectNode(packageJson: string): Pick<DetectedMicro, 'engine' | 'serve'
     return { engine: 'react', serve: 'dist' };
   }
   if (has('vite') && (has('vue') || has('@vitejs/plugin-vue'))) return { engine: 'vue', serve: 'dist' };
-  return { engine: 'nodejs16' };
+  // nodejs16 has no default dev command (Space ran `run` only when deployed); the project's own dev
+  // script is what its author runs, and npm passes it PORT.
+  return typeof scripts.dev === 'string' ? { engine: 'nodejs16', dev: 'npm run dev' } : { engine: 'nodejs16' };
 }
 
 /** A package.json that does not parse still marks a Node project; it just has no known framework. */
-function dependencyCheck(packageJson: string): (name: string) => boolean {
+function readManifest(packageJson: string): { has: (name: string) => boolean; scripts: Record<string, unknown> } {
   let names = new Set<string>();
+  let scripts: Record<string, unknown> = {};
   try {
     const manifest = JSON.parse(readFileSync(packageJson, 'utf8')) as Record<string, unknown>;
     names = new Set(
@@ -86,8 +91,9 @@ function dependencyCheck(packageJson: string): (name: string) => boolean {
         return deps !== null && typeof deps === 'object' ? Object.keys(deps) : [];
       }),
     );
+    if (manifest.scripts !== null && typeof manifest.scripts === 'object') scripts = manifest.scripts as Record<string, unknown>;
   } catch {
     // Unparsable: detected as plain Node below.
   }
-  return (name) => names.has(name);
+  return { has: (name) => names.has(name), scripts };
 }

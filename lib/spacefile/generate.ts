@@ -12,6 +12,7 @@ export function generateSpacefile(micros: readonly DetectedMicro[]): string {
     const entry: Record<string, string | boolean> = { name: micro.name, src: micro.src, engine: micro.engine };
     if (micros.length > 1 && index === 0) entry.primary = true;
     if (micro.serve !== undefined) entry.serve = micro.serve;
+    if (micro.dev !== undefined) entry.dev = micro.dev;
     return entry;
   });
   return `${SPACEFILE_DOCS_HEADER}\n${stringify({ v: 0, micros: entries }, { indent: 2, indentSeq: true, version: '1.2' })}`;
