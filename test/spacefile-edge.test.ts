@@ -139,3 +139,17 @@ test('a UTF-8 byte-order mark does not shift the columns of line 1 nor show up i
   );
   assert.equal(parseSpacefile('\uFEFFv: 0\nmicros:\n  - name: web\n    src: .\n    engine: nodejs16\n').micros[0]?.name, 'web');
 });
+
+test('a bare number as default_interval is told the unit it lacks, not to quote it into another invalid interval', () => {
+  const action = (interval: string) =>
+    `v: 0\nmicros:\n  - name: web\n    src: .\n    engine: nodejs16\n    actions:\n      - id: a\n        name: a\n        trigger: schedule\n        default_interval: ${interval}\n`;
+  assert.deepEqual(
+    problemsOf(action('5')).map((p) => [p.line, p.column, p.path, p.message, p.hint]),
+    [[10, 9, 'micros[0].actions[0].default_interval', 'must be a string, not the number 5', 'a rate needs a unit: default_interval: 5 minutes']],
+  );
+  assert.equal(problemsOf(action('1'))[0]?.hint, 'a rate needs a unit: default_interval: 1 minute');
+  assert.equal(
+    problemsOf(action('true'))[0]?.hint,
+    'use a rate such as "5 minutes" or "1 hour", or a 5-field UTC cron expression such as "0 */6 * * *"',
+  );
+});

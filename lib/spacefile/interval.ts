@@ -45,7 +45,7 @@ export interface IntervalProblem {
 
 export type IntervalReading = { interval: Interval; problem?: undefined } | { interval?: undefined; problem: IntervalProblem };
 
-const GENERAL_HINT = 'use a rate such as "5 minutes" or "1 hour", or a 5-field UTC cron expression such as "0 */6 * * *"';
+export const GENERAL_HINT = 'use a rate such as "5 minutes" or "1 hour", or a 5-field UTC cron expression such as "0 */6 * * *"';
 
 export function readInterval(value: string): IntervalReading {
   const text = value.trim();

@@ -5,6 +5,7 @@ import { closest } from './suggest.js';
 import { cleanName } from './names.js';
 import { asYamlText, describeValue, valueAt } from './describe-value.js';
 import type { KeyPath } from './positions.js';
+import { GENERAL_HINT as INTERVAL_HINT } from './interval.js';
 
 /** A problem before it is positioned: key path plus wording. */
 export interface RawProblem {
@@ -116,6 +117,12 @@ function wrongType(path: KeyPath, key: string, expected: string, value: unknown)
   if (value === null) {
     const hint = isItem ? 'fill in the empty "-" item or remove it' : `give "${key}" a value or remove the line`;
     return { path, message: `has no value (expected ${wanted})`, hint };
+  }
+  if (parentLevel === 'action' && key === 'default_interval' && (typeof value === 'number' || typeof value === 'boolean')) {
+    // Quoting `5` would only trade this problem for "has no unit": name the unit instead.
+    const count = typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined;
+    const hint = count === undefined ? INTERVAL_HINT : `a rate needs a unit: ${key}: ${count} minute${count === 1 ? '' : 's'}`;
+    return { path, message: `must be a string, not ${describeValue(value)}`, hint };
   }
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
     const text = asYamlText(value);
