@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import type { MicroStatus } from '../lib/supervisor/index.js';
 import { createSupervisor, type Supervisor } from '../lib/supervisor/index.js';
@@ -132,4 +136,60 @@ test('the ledger of a live host is left alone by another start of the same proje
   host.child.kill('SIGTERM');
   await host.exited;
   await assertAllGone(trees);
+});
+
+test('a host killed while it writes its ledger still leaves a ledger the next start can read', async (t) => {
+  // The window is the moment between truncating the file and writing it: a host writing in a loop and
+  // killed at arbitrary moments lands in it often enough that a truncating write shows up as an empty file.
+  const ledgerModule = fileURLToPath(new URL('../lib/supervisor/ledger.ts', import.meta.url));
+  const state = mkdtempSync(join(tmpdir(), 'space-router-ledger-'));
+  t.after(() => rmSync(state, { recursive: true, force: true }));
+  const writer = `
+    const { Ledger } = await import(${JSON.stringify(ledgerModule)});
+    const ledger = new Ledger(process.cwd(), 'run' + process.pid);
+    // No start times: the reaper below then only reads and removes these files, whatever the pids are.
+    ledger.record('micro0', 1, undefined);
+    process.stdout.write('writing\\n');
+    for (let i = 2; ; i++) ledger.record('micro' + (i % 5), i, undefined);
+  `;
+  for (let kill = 0; kill < 20; kill++) {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', writer], {
+      env: { ...process.env, XDG_STATE_HOME: state },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await once(child.stdout!, 'data');
+    await new Promise((resolve) => setTimeout(resolve, kill % 4));
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  }
+  const runs = join(state, 'space-router', 'runs');
+  const files = readdirSync(runs).flatMap((dir) =>
+    readdirSync(join(runs, dir))
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => join(runs, dir, name)),
+  );
+  assert.equal(files.length, 20);
+  const unreadable = files.filter((file) => {
+    try {
+      return typeof (JSON.parse(readFileSync(file, 'utf8')) as { host?: { pid?: unknown } }).host?.pid !== 'number';
+    } catch {
+      return true;
+    }
+  });
+  assert.deepEqual(unreadable, [], 'every ledger file parses and names its host');
+
+  const reaper = `
+    const { reapLeftovers } = await import(${JSON.stringify(ledgerModule)});
+    await reapLeftovers(process.cwd(), 100);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', reaper], {
+    env: { ...process.env, XDG_STATE_HOME: state },
+    stdio: 'inherit',
+  });
+  assert.deepEqual(await once(child, 'exit'), [0, null]);
+  assert.deepEqual(
+    readdirSync(runs).flatMap((dir) => readdirSync(join(runs, dir))),
+    [],
+    'the next start removed every ledger of the dead hosts, and what they were writing',
+  );
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalRoot, projectId } from '../runtime/project-root.js';
 import { hasProcfs, isRunning } from './proc.js';
@@ -13,6 +13,9 @@ import { hostIdentity, stateDir } from './state-dir.js';
 
 /** Environment variable every micro process inherits: `<run id>:<micro>:<spawn number>`. */
 export const MARKER_VAR = 'SPACE_ROUTER_RUN';
+
+/** Suffix of the copy being written before it replaces the ledger. */
+const PENDING = '.pending';
 
 interface LedgerFile {
   host: { pid: number; start?: string };
@@ -44,17 +47,22 @@ export class Ledger {
 
   /** Synchronous so that the exit handler can call it. */
   remove(): void {
-    try {
-      unlinkSync(this.file);
-    } catch {
-      // Never written, or already removed.
+    for (const file of [this.file, `${this.file}${PENDING}`]) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // Never written, or already removed.
+      }
     }
   }
 
   private write(): void {
     try {
       mkdirSync(resolve(this.file, '..'), { recursive: true });
-      writeFileSync(this.file, JSON.stringify(this.data));
+      // Written aside and renamed over: a host killed in the middle of writing the file itself left it
+      // empty, and the next run could then reap nothing of what it had spawned.
+      writeFileSync(`${this.file}${PENDING}`, JSON.stringify(this.data));
+      renameSync(`${this.file}${PENDING}`, this.file);
     } catch {
       // Without a ledger only the hard-kill cleanup is lost; the micros run as usual.
     }
@@ -72,7 +80,12 @@ export async function reapLeftovers(root: string, graceMs: number): Promise<numb
   const dir = projectDir(root);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    // A pending file is read too: a host killed between writing it and renaming it over the ledger
+    // had just recorded a micro the ledger does not list yet.
+    // Pending files first, as the ledger's own turn removes its pending sibling.
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith('.json') || n.endsWith(`.json${PENDING}`))
+      .sort((a, b) => Number(b.endsWith(PENDING)) - Number(a.endsWith(PENDING)));
   } catch {
     return 0;
   }
@@ -93,10 +106,13 @@ export async function reapLeftovers(root: string, graceMs: number): Promise<numb
           new ProcessTree({ pgid: m.pid, start: m.start, marker: `${MARKER_VAR}=${data.runId}:`, trustGroup: false }),
       );
     await Promise.all(trees.map((tree) => terminate(tree, graceMs)));
-    try {
-      unlinkSync(file);
-    } catch {
-      // Another run reaped it at the same time.
+    // A pending file still here could not be read: its host died writing it.
+    for (const done of file.endsWith(PENDING) ? [file] : [file, `${file}${PENDING}`]) {
+      try {
+        unlinkSync(done);
+      } catch {
+        // Another run reaped it at the same time, or there was none.
+      }
     }
     reaped++;
   }
