@@ -1,8 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Spacefile } from './types.js';
 import { SpacefileError } from './errors.js';
 import { parseSpacefile } from './parse.js';
+import { isDirectory } from './is-directory.js';
 
 /**
  * Read and parse a Spacefile synchronously (the router factory returns its middleware synchronously).
@@ -42,14 +43,6 @@ export function loadSpacefile(fileOrDir: string): Spacefile {
   const spacefile = parseSpacefile(bytes.toString('utf8'), { filename: shown, root: dirname(file) });
   spacefile.filename = file;
   return spacefile;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** A byte-order mark, or the zero byte next to every ASCII character that UTF-16 text starts with. */

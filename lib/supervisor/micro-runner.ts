@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import crossSpawn from 'cross-spawn';
 import type { LocalKeys } from '../runtime/keys.js';
 import { spaceEnv } from '../runtime/env.js';
 import { ENGINE_INFO } from '../spacefile/engines.js';
+import { isDirectory } from '../spacefile/is-directory.js';
 import type { Micro } from '../spacefile/types.js';
 import { chooseCommand, planSpawn, type ChosenCommand } from './command.js';
 import { readLines } from './line-reader.js';
@@ -410,14 +410,6 @@ async function waitPortFree(port: number, ms: number): Promise<void> {
     const answers = await Promise.all(LOOPBACKS.map((host) => accepts(host, port)));
     if (!answers.includes(true)) return;
     await sleep(25);
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -1,5 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isDirectory } from '../spacefile/is-directory.js';
 
 const NAME = 'Spacefile';
 
@@ -28,12 +29,4 @@ export function findSpacefile(viteRoot: string, option?: string): string {
     `space-router/vite: no Spacefile in ${viteRoot} or any of its parent directories. ` +
       "Create one at the project root, or pass its path: spaceRouter({ spacefile: '../Spacefile' }).",
   );
-}
-
-function isDirectory(file: string): boolean {
-  try {
-    return statSync(file).isDirectory();
-  } catch {
-    return false;
-  }
 }

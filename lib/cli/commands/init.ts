@@ -1,6 +1,7 @@
 import { lstatSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { detectMicros, generateSpacefile } from '../../spacefile/index.js';
+import { isDirectory as isDirectoryPath } from '../../spacefile/is-directory.js';
 import { parseCommand, UsageError, type Command } from '../command.js';
 import { displayPath } from '../errors.js';
 import { checkGenerated, MAX_MICROS, tooManyMicrosLines } from '../init-checks.js';
@@ -34,6 +35,7 @@ no micro was found, too many micros), 2 on wrong usage.`,
     // --force cannot replace a directory, so neither message may suggest it.
     const isDirectory = () =>
       new Error(`${displayPath(target)} is a directory, not a file; move or remove it, then run space-router init again.`);
+    // stat, not lstat: a symlink to a directory cannot be written either.
     if (isDirectoryPath(target)) throw isDirectory();
     // lstat, not exists: a symlink to a file not created yet is still the user's Spacefile.
     if (isPresent(target) && !values.force) throw exists();
@@ -73,15 +75,6 @@ function isPresent(path: string): boolean {
   try {
     lstatSync(path);
     return true;
-  } catch {
-    return false;
-  }
-}
-
-/** stat, not lstat: a symlink to a directory cannot be written either. */
-function isDirectoryPath(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
   } catch {
     return false;
   }
