@@ -153,3 +153,12 @@ test('a bare number as default_interval is told the unit it lacks, not to quote 
     'use a rate such as "5 minutes" or "1 hour", or a 5-field UTC cron expression such as "0 */6 * * *"',
   );
 });
+
+test('a list or mapping where one value belongs still gets a hint', () => {
+  const micro = (src: string) => `v: 0\nmicros:\n  - name: web\n    src: ${src}\n    engine: nodejs16\n`;
+  assert.deepEqual(
+    problemsOf(micro('[a, b]')).map((p) => [p.line, p.column, p.path, p.message, p.hint]),
+    [[4, 5, 'micros[0].src', 'must be a string, not a list', 'write a string after "src:", on the same line']],
+  );
+  assert.equal(problemsOf(micro('{ a: 1 }'))[0]?.hint, 'write a string after "src:", on the same line');
+});

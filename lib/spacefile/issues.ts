@@ -163,7 +163,9 @@ function wrongType(path: KeyPath, key: string, expected: string, value: unknown)
       hint: 'start each item with "- ", e.g. "  - name: api" with the item\'s other keys indented under "name"',
     };
   }
-  return { path, message: `must be ${wanted}, not ${describeValue(value)}` };
+  // A list or mapping where one value belongs (`src: [a, b]`), or another type no case above knows.
+  const hint = isItem ? `replace this item with ${wanted}` : `write ${wanted} after "${key}:", on the same line`;
+  return { path, message: `must be ${wanted}, not ${describeValue(value)}`, hint };
 }
 
 function wrongValue(path: KeyPath, key: string, values: readonly unknown[], value: unknown): RawProblem {
