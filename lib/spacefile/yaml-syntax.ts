@@ -24,9 +24,8 @@ export function parseYaml(text: string): ParsedYaml {
     merge: true,
   });
   const lines = text.split(/\r\n|\r|\n/);
-  if (doc.errors.some((error) => error.code === 'TAB_AS_INDENT')) {
-    return { doc, lineCounter, problems: tabProblems(doc.errors, text, lines, doc, lineCounter) };
-  }
+  const tabLines = linesIndentedWithTabs(doc.errors, lines, lineCounter);
+  if (tabLines.length > 0) return { doc, lineCounter, problems: tabProblems(tabLines, lines) };
   const problems: SpacefileProblem[] = [];
   const seenLines = new Set<string>();
   for (const error of doc.errors) {
@@ -48,15 +47,13 @@ export function parseYaml(text: string): ParsedYaml {
  * once those tabs are replaced by the spaces the hint suggests: only its own mistakes are added.
  * When a tab's intended depth cannot be told, the tabs alone are reported.
  */
-function tabProblems(errors: YAMLError[], text: string, lines: string[], doc: Document, lineCounter: LineCounter): SpacefileProblem[] {
-  const tabErrors = errors.filter((error) => error.code === 'TAB_AS_INDENT');
-  const tabLines = [...new Set(tabErrors.map((error) => lineCounter.linePos(error.pos[0]).line))].sort((a, b) => a - b);
+function tabProblems(tabLines: number[], lines: string[]): SpacefileProblem[] {
   const tabs: SpacefileProblem[] = [];
   const repaired = [...lines];
   let repairable = true;
   for (const line of tabLines) {
     // Against the lines above as repaired, so a pasted block of tab-indented lines gets one advice.
-    tabs.push(describeSyntaxError(tabErrors[0]!, text, repaired, doc, lineCounter, line, 1));
+    tabs.push(tabProblem(repaired, line));
     const depth = suggestedIndent(repaired, line);
     if (depth === undefined) repairable = false;
     else repaired[line - 1] = ' '.repeat(depth.spaces) + (lines[line - 1] ?? '').trimStart();
@@ -65,6 +62,30 @@ function tabProblems(errors: YAMLError[], text: string, lines: string[], doc: Do
   // Tab lines the parser did not reach yet are reported by this second look, against repaired lines.
   const rest = parseYaml(repaired.join('\n')).problems;
   return [...tabs, ...rest].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * Lines the parser stumbled on because of a tab in their indentation: it says so when the tab comes
+ * first, but after spaces (`  \tkey:`) it only reports a bad indentation on that line.
+ */
+function linesIndentedWithTabs(errors: YAMLError[], lines: string[], lineCounter: LineCounter): number[] {
+  const found = errors
+    .map((error) => ({ code: error.code, line: lineCounter.linePos(error.pos[0]).line }))
+    .filter(({ code, line }) => code === 'TAB_AS_INDENT' || /^ *\t/.test(lines[line - 1] ?? ''))
+    .map(({ line }) => line);
+  return [...new Set(found)].sort((a, b) => a - b);
+}
+
+function tabProblem(lines: string[], line: number): SpacefileProblem {
+  const sourceLine = lines[line - 1] ?? '';
+  const indent = /^[ \t]*/.exec(sourceLine)?.[0] ?? '';
+  return {
+    line,
+    column: 1,
+    path: '',
+    message: 'this line is indented with a tab; YAML forbids tabs for indentation',
+    hint: `replace the tab${indent.split('\t').length > 2 ? 's' : ''} at the start of line ${line} with spaces${alignmentAdvice(lines, line, sourceLine.trimStart())}`,
+  };
 }
 
 /**
@@ -122,16 +143,6 @@ function describeSyntaxError(
 ): SpacefileProblem {
   const sourceLine = lines[line - 1] ?? '';
   switch (error.code) {
-    case 'TAB_AS_INDENT': {
-      const indent = /^[ \t]*/.exec(sourceLine)?.[0] ?? '';
-      return {
-        line,
-        column: 1,
-        path: '',
-        message: 'this line is indented with a tab; YAML forbids tabs for indentation',
-        hint: `replace the tab${indent.split('\t').length > 2 ? 's' : ''} at the start of line ${line} with spaces${alignmentAdvice(lines, line, sourceLine.trimStart())}`,
-      };
-    }
     case 'DUPLICATE_KEY': {
       const duplicate = duplicateKey(doc, lineCounter, error.pos[0]);
       const key = duplicate?.key ?? (/^[^:\n]*/.exec(text.slice(error.pos[0]))?.[0].trim() || 'this key');
