@@ -187,4 +187,16 @@ describe('what micros see and what clients get back', () => {
     // The crashing request is not sent to the restarted micro: it would only crash it again.
     assert.equal(logged.filter((line) => line.includes('v2: crashing on purpose')).length, 1);
   });
+
+  test('a request already on its way when the micro crashes is held for the restart; the crashing one is sent once', { timeout: 30_000 }, async () => {
+    const before = logged.filter((line) => line.includes('v2: crashing on purpose')).length;
+    const crashed = send(host.port, '/api/v2/crash', { headers: { accept: 'application/json' } });
+    // Close behind it, so that it waits unread in the micro's connection queue when the micro dies.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const queued = await echo(host.port, '/api/v2/queued');
+    assert.equal(queued.micro, 'v2');
+    assert.equal(queued.url, '/queued');
+    assert.equal((await crashed).status, 502);
+    assert.equal(logged.filter((line) => line.includes('v2: crashing on purpose')).length, before + 1);
+  });
 });

@@ -27,6 +27,19 @@ test('a stale pooled connection: an idempotent request goes again at once, a POS
   assert.equal(policy.failed(post, 'api', 'stale'), 'no');
 });
 
+test('a new connection reset with the request unread queued behind a crash: it waits for the restart, unless it may have crashed the micro before', () => {
+  const policy = createResendPolicy(1_000);
+  const queued = request('DELETE');
+  policy.sent(queued, 'api', 10);
+  assert.equal(policy.failed(queued, 'api', 'unread'), 'after-restart');
+
+  const stale = request();
+  policy.sent(stale, 'api', 11);
+  assert.equal(policy.failed(stale, 'api', 'stale'), 'now');
+  policy.sent(stale, 'api', 11);
+  assert.equal(policy.failed(stale, 'api', 'unread'), 'no');
+});
+
 test('a GET that may have crashed the micro is not sent to the restarted one', () => {
   const policy = createResendPolicy(1_000);
   const crash = request();

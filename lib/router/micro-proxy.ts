@@ -151,7 +151,7 @@ export function createMicroProxy(options: MicroProxyOptions): MicroProxy {
         if (exchange.upstream) discardRestOfBody(req, exchange.upstream);
         return;
       }
-      const failure = res.headersSent ? undefined : attemptFailure(error, exchange);
+      const failure = res.headersSent ? undefined : attemptFailure(error, exchange, req);
       // One dead pooled connection means the micro closed them all (it restarted, or timed them
       // out together): neither a second attempt nor the next request may pick another of them.
       if (failure === 'stale') dropIdleConnections(agent);
@@ -295,15 +295,22 @@ function dropIdleConnections(agent: Agent): void {
   }
 }
 
-function attemptFailure(error: NodeJS.ErrnoException, exchange: Exchange | undefined): AttemptFailure | undefined {
+function attemptFailure(error: NodeJS.ErrnoException, exchange: Exchange | undefined, req: IncomingMessage): AttemptFailure | undefined {
   if (error.code === 'ECONNREFUSED') return 'refused';
   if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') return undefined;
-  return exchange?.reused ? 'stale' : 'reset';
+  if (exchange?.reused) return 'stale';
+  // A process that dies with bytes unread in a connection makes its kernel reset it (`read
+  // ECONNRESET`); one that read the request first ends it with a plain close ("socket hang up").
+  // A request without a body that was reset was therefore never read: it queued behind a crash.
+  return error.syscall === 'read' && !exchange?.replay && withoutBody(req) ? 'unread' : 'reset';
 }
 
 /** Only a request whose body we still hold (none, or rebuilt) can be sent twice. */
 function canResend(req: IncomingMessage, exchange: Exchange | undefined): boolean {
-  if (exchange?.replay) return true;
+  return exchange?.replay !== undefined || withoutBody(req);
+}
+
+function withoutBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }

@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 
 /**
  * How an attempt to reach a micro failed before any answer: nothing listened (`refused`), a pooled
- * keep-alive connection turned out closed (`stale`), or a new connection was reset (`reset`).
+ * keep-alive connection turned out closed (`stale`), a new connection was reset with the request
+ * still unread (`unread`), or closed after the micro had read it (`reset`).
  */
-export type AttemptFailure = 'refused' | 'stale' | 'reset';
+export type AttemptFailure = 'refused' | 'stale' | 'unread' | 'reset';
 
 /**
  * `now`: send again at once on a new connection, to the same process if it is still ready;
@@ -45,7 +46,8 @@ interface Break {
  * look alike on the wire, so the policy uses what it knows: a connection refused delivered nothing;
  * an attempt sent after another request saw the same process break (and nothing has answered
  * since) went to a dying micro; a stale pooled connection is tried once more at once, on a new
- * connection, for an idempotent method (RFC 9110 section 9.2.2), as browsers do.
+ * connection, for an idempotent method (RFC 9110 section 9.2.2), as browsers do; a connection the
+ * micro's kernel reset with the request still unread never reached its code either.
  */
 export function createResendPolicy(recentMs: number, now: () => number = Date.now) {
   const requests = new WeakMap<IncomingMessage, RequestRecord>();
@@ -79,7 +81,8 @@ export function createResendPolicy(recentMs: number, now: () => number = Date.no
       lastBreak.set(micro, { pid: attempt.pid, by: req, at: now() });
       if (record.attempts >= MAX_ATTEMPTS) return 'no';
       if (attempt.sentToBroken) return 'after-restart';
-      if (failure === 'refused') return record.mayHaveCrashedIt ? 'no' : 'after-restart';
+      // Neither reached the micro's code: a request queued behind the one that killed it is `unread`.
+      if (failure === 'refused' || failure === 'unread') return record.mayHaveCrashedIt ? 'no' : 'after-restart';
       if (failure === 'reset') return 'no';
       if (record.mayHaveCrashedIt || !IDEMPOTENT.has(req.method ?? '')) return 'no';
       record.mayHaveCrashedIt = true;
